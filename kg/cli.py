@@ -1,0 +1,183 @@
+"""egovkg: a thin command line over the library API (kg.pipeline, kg.query, ...).
+
+Every command is a few lines that call the library and print; anything a user
+can do here, a notebook can do with the same functions. Exit codes: 0 ok,
+1 validation failed, 2 usage/input error, 3 store/endpoint error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from kg.config import Config
+from kg.errors import EgovKgError, UsageError, ValidationError
+
+app = typer.Typer(help="egov-kg: a knowledge graph of e-government reforms, agencies and technologies "
+                       "in Chinese cities. Build it, validate it, query it, browse it.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+out = Console()
+err = Console(stderr=True)
+
+DataOpt = Annotated[Optional[Path], typer.Option("--data", help="Data folder or YAML file (default: data/).")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: build/).")]
+
+
+def config(data: Path | None = None, out_dir: Path | None = None, **kw: object) -> Config:
+    cfg = Config()
+    changes: dict[str, object] = {k: v for k, v in kw.items() if v is not None}
+    if data is not None:
+        changes["data"] = data
+    if out_dir is not None:
+        changes["out"] = out_dir
+    from dataclasses import replace
+
+    return replace(cfg, **changes)  # type: ignore[arg-type]
+
+
+def fail(exc: EgovKgError) -> None:
+    if isinstance(exc, ValidationError):
+        for p in exc.problems:
+            err.print(str(p), markup=False, highlight=False, soft_wrap=True)
+    err.print(f"error: {exc.one_line()}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(exc.exit_code)
+
+
+def parse_params(items: list[str]) -> dict[str, str]:
+    params = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--param '{item}' is not NAME=VALUE", "write e.g. --param place=shenzhen")
+        params[name.strip()] = value.strip()
+    return params
+
+
+@app.command()
+def build(data: DataOpt = None, out_dir: OutOpt = None,
+          reason: Annotated[bool, typer.Option(help="Run the HermiT consistency check (needs Java).")] = True) -> None:
+    """Validate data/, load it into RDF, check consistency with HermiT, write build/egov.trig and build/egov.ttl."""
+    from kg.pipeline import build as run_build
+    from kg.report import print_build
+
+    try:
+        report, _ = run_build(config(data, out_dir, reason=reason))
+    except EgovKgError as exc:
+        fail(exc)
+    print_build(out, report)
+
+
+@app.command()
+def validate(path: Annotated[Optional[Path], typer.Argument(help="Data folder or YAML file (default: data/).")] = None) -> None:
+    """Check data files: structure (file, line, field, fix) then SHACL shapes. Exit 1 if anything is wrong."""
+    from kg.pipeline import validate as run_validate
+
+    try:
+        ds, records, warnings = run_validate(config(path))
+    except EgovKgError as exc:
+        fail(exc)
+    for w in warnings:
+        err.print(f"warning: {w}", markup=False)
+    out.print(f"ok: {len(records)} records, {len(ds)} triples, structure and SHACL shapes pass")
+
+
+@app.command()
+def stats(data: DataOpt = None) -> None:
+    """Coverage for curators: counts by class, by place and by source document; records lacking a date or a link."""
+    from kg.pipeline import validate as run_validate
+    from kg.report import print_stats
+
+    try:
+        ds, _, _ = run_validate(config(data))
+    except EgovKgError as exc:
+        fail(exc)
+    print_stats(out, ds)
+
+
+@app.command()
+def queries() -> None:
+    """List the query library (queries/*.rq) with titles and parameters."""
+    from kg.query import load_library
+    from kg.report import print_library
+
+    try:
+        print_library(out, load_library(Config().queries))
+    except EgovKgError as exc:
+        fail(exc)
+
+
+@app.command()
+def query(name: Annotated[str, typer.Argument(help="Query name (see 'egovkg queries') or a .rq file.")],
+          param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="NAME=VALUE, repeatable.")] = None,
+          fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json or markdown.")] = "table",
+          endpoint: Annotated[Optional[str], typer.Option(help="SPARQL endpoint URL instead of the embedded store.")] = None,
+          store: Annotated[str, typer.Option(help="Embedded store: oxigraph or memory.")] = "oxigraph",
+          out_dir: OutOpt = None) -> None:
+    """Run a library query with parameters bound safely; print a table, CSV, TSV, JSON or Markdown."""
+    from kg.output import FORMATS, render, rich_table
+    from kg.query import find_query, run_query
+    from kg.store import open_store
+
+    try:
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format '{fmt}'", f"use one of {', '.join(FORMATS)}")
+        cfg = config(None, out_dir)
+        qdef = find_query(name, cfg.queries)
+        params = parse_params(param or [])
+        st = open_store(endpoint) if endpoint else open_store(store, load=cfg.trig)
+        table = run_query(st, qdef, params)
+    except EgovKgError as exc:
+        fail(exc)
+    if fmt == "table":
+        out.print(rich_table(table, qdef.title))
+        out.print(f"{len(table)} rows")
+    else:
+        sys.stdout.write(render(table, fmt))
+
+
+@app.command()
+def examples(out_dir: OutOpt = None) -> None:
+    """Run every library query on the built graph and print each result (the README's tour)."""
+    from kg.output import rich_table
+    from kg.query import load_library, run_query
+    from kg.store import open_store
+
+    try:
+        cfg = config(None, out_dir)
+        st = open_store(cfg.store, load=cfg.trig)
+        for qdef in load_library(cfg.queries).values():
+            if any(p.required for p in qdef.params):
+                continue
+            table = run_query(st, qdef)
+            out.print(rich_table(table, f"{qdef.name}: {qdef.title}"))
+            out.print(f"{len(table)} rows\n")
+    except EgovKgError as exc:
+        fail(exc)
+
+
+@app.command()
+def graph(out_file: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("build/graph.html"),
+          build_dir: Annotated[Optional[Path], typer.Option("--build", help="Build folder with egov.trig.")] = None) -> None:
+    """Write an interactive network page of the graph (pyvis, works offline, labels escaped)."""
+    from kg.graphview import write_graph_page
+    from kg.store import open_store
+
+    try:
+        cfg = config(None, build_dir)
+        st = open_store(cfg.store, load=cfg.trig)
+        n = write_graph_page(st.dataset, out_file)  # type: ignore[attr-defined]
+    except EgovKgError as exc:
+        fail(exc)
+    out.print(f"wrote {out_file} ({n} nodes)")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

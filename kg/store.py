@@ -1,0 +1,117 @@
+"""Stores: one interface for the embedded graph and for remote SPARQL endpoints.
+
+The embedded default is rdflib's Dataset API over Oxigraph (oxrdflib), which
+parses and aggregates far faster than rdflib's pure-Python memory store; the
+memory store stays selectable for debugging. A remote SPARQL 1.1 endpoint
+(Virtuoso, Fuseki, GraphDB, Oxigraph server) implements the same `Store`
+protocol in kg.remote, so callers never care where the graph lives.
+
+All stores answer SELECT/ASK queries over the *union* of named graphs, which is
+Virtuoso's default too: the library's queries run unchanged on both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from rdflib import Dataset
+from rdflib.term import Node
+
+from kg.errors import StoreError, UsageError
+
+EMBEDDED_KINDS = ("oxigraph", "memory")
+
+
+@dataclass
+class ResultTable:
+    """A SELECT result: variable names and rows of rdflib terms (None = unbound)."""
+
+    variables: list[str]
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def as_dicts(self) -> list[dict[str, Node | None]]:
+        return [dict(zip(self.variables, r, strict=False)) for r in self.rows]
+
+    def column(self, name: str) -> list[Node | None]:
+        i = self.variables.index(name)
+        return [r[i] for r in self.rows]
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What every store offers. `select` takes finished SPARQL text; parameter
+    binding happens before, in kg.query, the same way for every store."""
+
+    name: str
+
+    def select(self, sparql: str) -> ResultTable: ...
+
+    def ask(self, sparql: str) -> bool: ...
+
+    def triple_count(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+class EmbeddedStore:
+    """rdflib Dataset (Oxigraph-backed by default) queried over the union graph."""
+
+    def __init__(self, kind: str = "oxigraph") -> None:
+        if kind not in EMBEDDED_KINDS:
+            raise UsageError(f"unknown embedded store '{kind}'", f"use one of {', '.join(EMBEDDED_KINDS)}")
+        self.name = kind
+        store = "Oxigraph" if kind == "oxigraph" else "default"
+        self.dataset = Dataset(store=store, default_union=True)
+
+    def add_dataset(self, ds: Dataset) -> None:
+        """Copy every quad of ds (named graphs preserved)."""
+        self.dataset.addN((s, p, o, self.dataset.graph(g.identifier))
+                          for s, p, o, g in ds.quads((None, None, None, None)) if g is not None)
+
+    def parse(self, path: Path, fmt: str | None = None) -> None:
+        path = Path(path)
+        if not path.exists():
+            raise UsageError(f"{path}: no such file", "run 'egovkg build' first")
+        self.dataset.parse(str(path), format=fmt or ("trig" if path.suffix == ".trig" else None))
+
+    def select(self, sparql: str) -> ResultTable:
+        try:
+            res = self.dataset.query(sparql)
+        except Exception as exc:  # rdflib/pyoxigraph raise many types for bad SPARQL
+            raise StoreError(f"query failed on the {self.name} store: {exc}",
+                             "check the SPARQL syntax of the query") from exc
+        if res.type != "SELECT":
+            raise StoreError(f"expected a SELECT query, got {res.type}", "use 'ask' for ASK queries")
+        return ResultTable([str(v) for v in res.vars], [tuple(row) for row in res])
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self.dataset.query(sparql).askAnswer)
+
+    def triple_count(self) -> int:
+        return len(self.dataset)  # quads in all graphs
+
+    def close(self) -> None:
+        self.dataset.close()
+
+
+def open_store(target: str | None = None, *, load: Path | None = None,
+               user: str | None = None, timeout: float = 30.0) -> Store:
+    """Open a store: None/'oxigraph'/'memory' for embedded, an http(s) URL for a
+    remote SPARQL endpoint. `load` parses a built TriG file into an embedded store."""
+    if target and target.startswith(("http://", "https://")):
+        from kg.remote import RemoteStore  # imported lazily: only remote users need SPARQLWrapper
+
+        return RemoteStore(target, user=user, timeout=timeout)
+    store = EmbeddedStore(target or "oxigraph")
+    if load is not None:
+        store.parse(load)
+    return store
+
+
+# `kg.store.open(...)` reads naturally in the Python API.
+open = open_store  # noqa: A001

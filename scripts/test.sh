@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs test needs (Python extras,
+# Java, Virtuoso, Chromium from Debian) and runs pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+python3 -m pytest -q "$@"

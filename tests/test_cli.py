@@ -1,0 +1,112 @@
+"""The egovkg command end to end, through subprocess, on real and fixture data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "fixtures" / "mini"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, timeout=600, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def mini_out(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("cli")
+    res = run("build", "--data", str(MINI), "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert "HermiT: consistent" in res.stdout and "ProcessReform" in res.stdout
+    return out
+
+
+def test_build_writes_trig_and_turtle(mini_out: Path):
+    assert (mini_out / "egov.trig").stat().st_size > 1000
+    assert (mini_out / "egov.ttl").stat().st_size > 1000
+    assert not list(mini_out.glob("*.tmp"))
+
+
+def test_query_csv_and_json(mini_out: Path):
+    res = run("query", "reforms-by-stage", "--out", str(mini_out), "--format", "csv")
+    assert res.returncode == 0, res.stderr
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert [r["reformLabel"] for r in rows] == ["Administrative approval process reform"]
+    assert rows[0]["date"] == "2009-05"
+    res = run("query", "reforms-by-stage", "--out", str(mini_out), "--format", "json")
+    data = json.loads(res.stdout)
+    assert data["head"]["vars"][0] == "stageNumber"
+    assert data["results"]["bindings"][0]["reformLabel"]["value"] == "Administrative approval process reform"
+
+
+def test_query_parameter_is_bound_not_pasted(mini_out: Path):
+    ok = run("query", "sources-for-entity", "-p", "entity=shenzhen-approval-process-reform",
+             "--out", str(mini_out), "-f", "tsv")
+    assert ok.returncode == 0 and "from May 2009" in ok.stdout
+    evil = run("query", "sources-for-entity", "-p", 'entity=x> } UNION { ?s ?p ?o', "--out", str(mini_out))
+    assert evil.returncode == 2
+    assert "is not an id" in evil.stderr and "Traceback" not in evil.stderr
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["query", "no-such-query"], "no query named 'no-such-query'"),
+    (["query", "reforms-by-stag"], "did you mean 'reforms-by-stage'"),
+    (["query", "sources-for-entity"], "needs parameter 'entity'"),
+    (["query", "reforms-by-stage", "-p", "city=shenzhen"], "has no parameter 'city'"),
+    (["query", "reforms-by-stage", "-p", "place"], "is not NAME=VALUE"),
+    (["query", "reforms-by-stage", "-f", "xml"], "unknown format 'xml'"),
+])
+def test_usage_errors_exit_2_with_a_fix(args, fragment, mini_out: Path):
+    res = run(*args, "--out", str(mini_out))
+    assert res.returncode == 2, res.stderr
+    assert fragment in res.stderr and "Traceback" not in res.stderr
+
+
+def test_query_without_build_says_what_to_do(tmp_path: Path):
+    res = run("query", "reforms-by-stage", "--out", str(tmp_path / "nothing"))
+    assert res.returncode == 2 and "run 'egovkg build' first" in res.stderr
+
+
+def test_queries_lists_library():
+    res = run("queries")
+    assert res.returncode == 0
+    for name in ("technologies-by-stage", "reforms-by-stage", "reform-enabled", "agency-changes", "sources-for-entity"):
+        assert name in res.stdout
+
+
+def test_graph_page_offline_and_complete(mini_out: Path, tmp_path: Path):
+    page = tmp_path / "graph.html"
+    res = run("graph", "--build", str(mini_out), "--out", str(page))
+    assert res.returncode == 0, res.stderr
+    html = page.read_text()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    nodes = json.loads(re.search(r"new vis.DataSet\((\[.*?\])\);\nconst edges", html, re.S)[1])
+    ids = {n["id"] for n in nodes}
+    assert ids == {"shenzhen", "shenzhen-stage-2", "shenzhen-approval-process-reform", "shenzhen-online-approval-platform"}
+    # the label with markup is present only escaped: no raw <b> tag can reach the DOM
+    assert "Online approval platform \\u003cb\\u003e\\u0026\\u003c/b\\u003e" in html
+    assert "<b>&</b>" not in html
+
+
+def test_every_command_has_help_and_readme_docs():
+    readme = (ROOT / "README.md").read_text()
+    names = []
+    for cmd in app.registered_commands:
+        name = cmd.name or cmd.callback.__name__.replace("_", "-")
+        names.append(name)
+        assert (cmd.help or cmd.callback.__doc__ or "").strip(), f"'{name}' has no help"
+        assert f"egovkg {name}" in readme, f"README does not mention 'egovkg {name}'"
+    for group in app.registered_groups:
+        assert group.typer_instance.info.help, f"group {group.name} has no help"
+        assert f"egovkg {group.name}" in readme
+    assert len(names) >= 7
