@@ -175,6 +175,21 @@ def graph(out_file: Annotated[Path, typer.Option("--out", help="HTML file to wri
     out.print(f"wrote {out_file} ({n} nodes)")
 
 
+@app.command("new-city")
+def new_city(city_id: Annotated[str, typer.Argument(help="Id of the new city, e.g. hangzhou.")],
+             label: Annotated[str, typer.Option(help="Name as the source gives it.")],
+             within: Annotated[str, typer.Option(help="Id of the province or nation it lies in.")] = "china",
+             data: DataOpt = None) -> None:
+    """Start data/<id>.yaml for a new city from a template; 'egovkg validate' then lists what to fill in."""
+    from kg.scaffold import new_city as scaffold
+
+    try:
+        path = scaffold(city_id, label, within, data or Config().data)
+    except EgovKgError as exc:
+        fail(exc)
+    out.print(f"wrote {path}; now add your source and run 'egovkg validate'")
+
+
 def main() -> None:
     app()
 

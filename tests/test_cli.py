@@ -110,3 +110,15 @@ def test_every_command_has_help_and_readme_docs():
         assert group.typer_instance.info.help, f"group {group.name} has no help"
         assert f"egovkg {group.name}" in readme
     assert len(names) >= 7
+
+
+def test_new_city_scaffold_then_validate_lists_todos(data_copy: Path):
+    res = run("new-city", "hangzhou", "--label", "Hangzhou", "--within", "shenzhen", "--data", str(data_copy))
+    assert res.returncode == 0, res.stderr
+    assert (data_copy / "hangzhou.yaml").exists()
+    again = run("new-city", "hangzhou", "--label", "Hangzhou", "--data", str(data_copy))
+    assert again.returncode == 2 and "already exists" in again.stderr
+    val = run("validate", str(data_copy))
+    assert val.returncode == 1
+    assert "hangzhou.yaml:8: [hangzhou] field 'source': unknown document 'TODO-source-file.txt'" in val.stderr
+    assert "field 'start': 'TODO-YYYY' is not a date" in val.stderr
