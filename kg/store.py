@@ -77,7 +77,11 @@ class EmbeddedStore:
         path = Path(path)
         if not path.exists():
             raise UsageError(f"{path}: no such file", "run 'egovkg build' first")
-        self.dataset.parse(str(path), format=fmt or ("trig" if path.suffix == ".trig" else None))
+        if fmt is None:
+            fmt = "trig" if path.suffix == ".trig" else "turtle" if path.suffix == ".ttl" else None
+        if self.name == "oxigraph" and fmt in ("trig", "turtle", "nquads", "nt"):
+            fmt = "ox-" + fmt  # Oxigraph's native Rust parser, straight into the store
+        self.dataset.parse(str(path), format=fmt)
 
     def select(self, sparql: str) -> ResultTable:
         try:

@@ -168,7 +168,7 @@ def _answers(url: str, timeout: float = 3.0) -> bool:
     query = urllib.parse.urlencode({"query": "ASK {}"})
     req = urllib.request.Request(f"{url}?{query}", headers={"Accept": "application/sparql-results+json"})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - our own local URL
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             return resp.status == 200
     except (urllib.error.URLError, OSError):
         return False
