@@ -47,7 +47,7 @@ def bench(trig: Path, repeat: int) -> dict[str, dict[str, float]]:
     lib = ok
     out: dict[str, dict[str, float]] = {}
     for kind in ("oxigraph", "memory"):
-        def parse() -> EmbeddedStore:
+        def parse(kind: str = kind) -> EmbeddedStore:
             s = EmbeddedStore(kind)
             s.parse(trig)
             return s
