@@ -58,7 +58,7 @@ class _Checker:
         self.doc_files = {str(r.data.get("file")) for r in records if r.data.get("type") == "SourceDocument"}
         self.doc_ids = {str(r.data.get("file")): r.id for r in records if r.data.get("type") == "SourceDocument"}
         self.cited = {(str(r.data.get("in_document")), r.data.get("ref_number"))
-                      for r in records if r.data.get("type") == "CitedWork"}
+                      for r in records if r.data.get("type") == "CitedWork" and isinstance(r.data.get("ref_number"), int)}
 
     def add(self, rec: Record, key: str | None, msg: str, fix: str | None = None) -> None:
         line = rec.line_of(key) if key else rec.line
@@ -87,6 +87,8 @@ class _Checker:
         rtype = d.get("type")
         if rtype is None:
             self.add(rec, None, "record has no 'type'", "add 'type:' with an ontology class, e.g. Agency")
+        elif not isinstance(rtype, str):
+            self.add(rec, "type", "type must be a class name", "write e.g. 'type: Agency'")
         elif rtype not in self.classes:
             self.add(rec, "type", f"unknown type '{rtype}'",
                      _suggest(str(rtype), self.classes) or "use a class of ontology/egov.ttl (see docs/data-format.md)")
@@ -102,7 +104,7 @@ class _Checker:
                 self.add(rec, key, f"unknown field '{key}'", _suggest(key, FIELDS) or "see docs/data-format.md")
             elif key == "source":
                 self.check_sources(rec, value)
-            elif key not in ("id", "type", "label"):
+            elif key not in ("id", "type", "label", "file") or (key == "file" and not isinstance(value, str)):
                 self.check_value(rec, key, f.kind, value)
         if "start" in d and "end" in d:
             try:
@@ -132,7 +134,7 @@ class _Checker:
         elif kind in ("concept", "concepts"):
             allowed = CONCEPTS[key]
             for v in _as_list(value):
-                if v not in allowed:
+                if not isinstance(v, str) or v not in allowed:
                     self.add(rec, key, f"'{v}' is not allowed", f"use one of: {', '.join(allowed)}")
         elif kind == "int" and (isinstance(value, bool) or not isinstance(value, int)):
             self.add(rec, key, f"expected a whole number, got '{value}'", "write digits only, e.g. 3")
@@ -160,7 +162,7 @@ class _Checker:
                 self.add(rec, "source", f"unknown document '{doc}'",
                          _suggest(doc, self.doc_files) or "add it to data/sources.yaml as a SourceDocument")
             conf = s.get("confidence", "confident")
-            if conf not in CONCEPTS["confidence"]:
+            if not isinstance(conf, str) or conf not in CONCEPTS["confidence"]:
                 self.add(rec, "source", f"confidence '{conf}' is not allowed", "use confident, suspected or inferred")
             for n in _as_list(s.get("refs", [])):
                 if isinstance(n, str):
@@ -174,6 +176,8 @@ class _Checker:
                     self.add(rec, "source", f"reference [{n}] of {doc} has no CitedWork record",
                              f"add ref-{doc[:3]}-{n} to data/references-{doc[:3]}.yaml")
             quote = s.get("quote")
+            if quote is not None and not isinstance(quote, str):
+                self.add(rec, "source", "quote must be text", "put the quote in double quotes")
             if isinstance(quote, str) and doc:
                 text = self.seed(doc)
                 if text is not None and normalise(quote) not in text:
