@@ -190,6 +190,16 @@ def new_city(city_id: Annotated[str, typer.Argument(help="Id of the new city, e.
     out.print(f"wrote {path}; now add your source and run 'egovkg validate'")
 
 
+def _register_extensions() -> None:
+    """Commands that live with their feature modules (site, tables, endpoint) add themselves here."""
+    from kg import cli_site
+
+    cli_site.register(app)
+
+
+_register_extensions()
+
+
 def main() -> None:
     app()
 

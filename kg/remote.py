@@ -1,33 +1,31 @@
 """A remote SPARQL 1.1 endpoint as a Store, and `publish` to put the built graph there.
 
-RemoteStore speaks the SPARQL protocol through SPARQLWrapper and turns the JSON
-results into rdflib terms equal to the ones the embedded Oxigraph store
-returns, so one query library runs unchanged on both (tests/test_endpoint.py
-checks that, query by query). Differences we normalise, found with Virtuoso 7.2:
-- booleans come back as "1"/"0": mapped to "true"/"false";
-- simple literals come back untyped, oxrdflib types them xsd:string: typed here too;
-- language tags are lower-cased (Oxigraph does the same);
-- every literal passes through rdflib's Literal(), which canonicalises lexical
-  forms ("2020-05-01T10:00:00Z" vs "+00:00") the way the TriG parser did for
-  the embedded store;
-- a result cut at Virtuoso's ResultSetMaxRows (header X-SPARQL-MaxRows) or
-  ended by its execution limit (X-SQL-State) is an error, never a silent partial.
-What cannot be made identical is in docs (README "Use a SPARQL server").
+RemoteStore speaks the SPARQL protocol through SPARQLWrapper and turns JSON
+results into the very rdflib terms the embedded Oxigraph store returns, so one
+query library runs unchanged on both (tests/test_endpoint.py checks every query).
+Normalised (found with Virtuoso 7.2): booleans "1"/"0" -> "true"/"false"; simple
+literals typed xsd:string as oxrdflib does; language tags lower-cased; every
+literal through rdflib's Literal(), which canonicalises lexical forms the way the
+TriG parser did for the embedded store. A result Virtuoso cut at ResultSetMaxRows
+(header X-SPARQL-MaxRows) or its time limit (X-SQL-State) is an error, never a
+silent partial. What stays different: README, "Use a SPARQL server".
 
-Credentials never come from code: the user from the `user` argument (--user) or
+Credentials never come from code: the user from `user` (--user) or
 EGOVKG_ENDPOINT_USER, the password from EGOVKG_ENDPOINT_PASSWORD or
-EGOVKG_VIRTUOSO_PASSWORD. They are sent only when the server asks (digest for
-Virtuoso's /sparql-auth, basic for Fuseki and GraphDB).
+EGOVKG_VIRTUOSO_PASSWORD, sent only when the server asks (digest for Virtuoso's
+/sparql-auth, basic for Fuseki and GraphDB).
 """
 
 from __future__ import annotations
 
 import http.client
 import os
+import re
 import socket
 import time
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,18 +49,20 @@ from kg.store import EmbeddedStore, ResultTable
 
 USER_ENV = "EGOVKG_ENDPOINT_USER"
 PASSWORD_ENVS = ("EGOVKG_ENDPOINT_PASSWORD", "EGOVKG_VIRTUOSO_PASSWORD")
+VIRTRDF = "http://www.openlinksw.com/schemas/virtrdf#"  # Virtuoso's own metadata graph
+LDP = "http://www.w3.org/ns/ldp#"  # 3 triples Virtuoso re-inserts at every start (kg.virtuoso drops them)
+_CONSTANT_GRAPH = re.compile(r"\bGRAPH\s*(<|[A-Za-z][\w.-]*:)", re.I)  # pragma would empty GRAPH <g>
 _RETRYABLE = (ConnectionError, http.client.RemoteDisconnected, http.client.IncompleteRead, socket.gaierror)
 
 
-def credentials(user: str | None) -> tuple[str, str] | None:
+def credentials(user: str | None, envs: tuple[str, ...] = PASSWORD_ENVS) -> tuple[str, str] | None:
     """(user, password) from the argument and the environment, or None for anonymous."""
     user = user or os.environ.get(USER_ENV)
     if not user:
         return None
-    password = next((os.environ[e] for e in PASSWORD_ENVS if os.environ.get(e)), None)
+    password = next((os.environ[e] for e in envs if os.environ.get(e)), None)
     if password is None:
-        raise UsageError(f"no password for endpoint user '{user}'",
-                         f"export {PASSWORD_ENVS[0]} (or {PASSWORD_ENVS[1]} for the local Virtuoso)")
+        raise UsageError(f"no password for endpoint user '{user}'", f"export {' or '.join(envs)}")
     return user, password
 
 
@@ -81,8 +81,7 @@ class _Wrapper(SPARQLWrapper):
 
     def __init__(self, url: str, opener: urllib.request.OpenerDirector, timeout: float) -> None:
         super().__init__(url)
-        self._opener = opener
-        self._timeout = timeout
+        self._opener, self._timeout = opener, timeout
         self.setMethod(POST)  # long queries and updates: never hit URL length limits
         self.setReturnFormat(JSON)
 
@@ -90,65 +89,63 @@ class _Wrapper(SPARQLWrapper):
         return self._opener.open(self._createRequest(), timeout=self._timeout), self.returnFormat
 
 
-def _literal(value: str, datatype: str | None, lang: str | None) -> Literal:
-    if lang:
-        return Literal(value, lang=lang.lower())
-    if datatype is None or datatype == str(XSD.string):
-        return Literal(value, datatype=XSD.string)
-    if datatype == str(XSD.boolean):
-        value = {"1": "true", "0": "false"}.get(value, value)
-    return Literal(value, datatype=URIRef(datatype))
-
-
-def term(binding: dict[str, str] | None) -> Node | None:
+def term(b: dict[str, str] | None) -> Node | None:
     """One SPARQL JSON result binding as the rdflib term the embedded store gives."""
-    if binding is None:
+    if b is None:
         return None
-    kind, value = binding.get("type"), binding.get("value", "")
+    kind, value, datatype = b.get("type"), b.get("value", ""), b.get("datatype")
     if kind == "uri":
         return URIRef(value)
     if kind == "bnode":
         return BNode(value.removeprefix("nodeID://"))
-    if kind in ("literal", "typed-literal"):
-        return _literal(value, binding.get("datatype"), binding.get("xml:lang"))
-    raise EndpointResponseError(f"unknown RDF term type '{kind}' in the endpoint's results",
-                                "the endpoint does not return standard SPARQL JSON results")
+    if kind not in ("literal", "typed-literal"):
+        raise EndpointResponseError(f"unknown RDF term type '{kind}' in the endpoint's results",
+                                    "the endpoint does not return standard SPARQL JSON results")
+    if b.get("xml:lang"):
+        return Literal(value, lang=b["xml:lang"].lower())
+    if datatype == str(XSD.boolean):
+        value = {"1": "true", "0": "false"}.get(value, value)
+    return Literal(value, datatype=URIRef(datatype) if datatype else XSD.string)
 
 
 class RemoteStore:
-    """A SPARQL 1.1 endpoint queried over HTTP; same interface as EmbeddedStore."""
+    """A SPARQL 1.1 endpoint over HTTP, same interface as EmbeddedStore. On Virtuoso
+    (known by its Server header) a query without GRAPH <iri> excludes the virtrdf#
+    system graph from the union and GRAPH ?g with a DEFINE pragma; that graph only, as
+    Virtuoso 7.2 answers property-path joins wrongly once two graphs are excluded."""
 
-    def __init__(self, url: str, *, user: str | None = None, timeout: float = 30.0,
-                 retries: int = 3, backoff: float = 0.5) -> None:
-        self.url = url
-        self.name = url
-        self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
-        self._creds = credentials(user)
+    def __init__(self, url: str, *, user: str | None = None, timeout: float = 30.0, retries: int = 3,
+                 backoff: float = 0.5, password_envs: tuple[str, ...] = PASSWORD_ENVS,
+                 virtuoso: bool | None = None) -> None:
+        self.url = self.name = url
+        self.timeout, self.retries, self.backoff = timeout, retries, backoff
+        self._virtuoso = virtuoso  # None: ask the server once
+        creds = credentials(user, password_envs)
         handlers: list[urllib.request.BaseHandler] = []
-        if self._creds:
+        if creds:
             pwd = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            pwd.add_password(None, url, *self._creds)
+            pwd.add_password(None, url, *creds)
             handlers += [_DigestOnly(pwd), urllib.request.HTTPBasicAuthHandler(pwd)]
         self._opener = urllib.request.build_opener(*handlers)
 
-    def _send(self, text: str, update: bool = False) -> dict[str, Any]:
+    def _send(self, text: str, update: bool = False) -> tuple[dict[str, Any], Any]:
         """Run one request with bounded retries (connection failures only) and map
         every failure to a kg.errors class the CLI turns into exit code 3."""
         wrapper = _Wrapper(self.url, self._opener, self.timeout)
-        wrapper.setQuery(text)
+        with warnings.catch_warnings(action="ignore"):  # it warns on text it cannot classify
+            wrapper.setQuery(text)
         if update:
             wrapper.queryType = "INSERT"  # SPARQLWrapper sniffs the type; be explicit
         for attempt in range(self.retries + 1):
             try:
                 result = wrapper.query()
-                headers = result.response.headers
-                if update:
-                    result.response.read()
-                    return {}
-                self._check_complete(headers)
-                return result.convert()
+                with result.response:
+                    headers = result.response.headers
+                    if update:
+                        result.response.read()
+                        return {}, headers
+                    self._check_complete(headers)
+                    return result.convert(), headers
             except StoreError:
                 raise
             except urllib.error.HTTPError as exc:
@@ -161,14 +158,25 @@ class RemoteStore:
                 raise err from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def is_virtuoso(self) -> bool:
+        if self._virtuoso is None:
+            _, headers = self._send("ASK {}")
+            self._virtuoso = headers.get("Server", "").startswith("Virtuoso")
+        return self._virtuoso
+
+    def _query(self, sparql: str) -> dict[str, Any]:
+        if self.is_virtuoso() and not _CONSTANT_GRAPH.search(sparql):
+            sparql = (f"DEFINE input:default-graph-exclude <{VIRTRDF}>\n"
+                      f"DEFINE input:named-graph-exclude <{VIRTRDF}>\n{sparql}")
+        return self._send(sparql)[0]
+
     def _check_complete(self, headers: Any) -> None:
         if headers.get("X-SPARQL-MaxRows"):
             raise EndpointResponseError(
                 f"{self.url} cut the result at {headers['X-SPARQL-MaxRows']} rows",
                 "raise ResultSetMaxRows in the server's [SPARQL] settings or add LIMIT/OFFSET")
         if headers.get("X-SQL-State"):
-            message = headers.get("X-SQL-Message", "")
-            raise EndpointTimeout(f"{self.url} returned a partial result ({message})",
+            raise EndpointTimeout(f"{self.url} returned a partial result ({headers.get('X-SQL-Message')})",
                                   "raise MaxQueryExecutionTime on the server or simplify the query")
 
     def _http_error(self, code: int, body: bytes) -> StoreError:
@@ -199,7 +207,7 @@ class RemoteStore:
         return EndpointResponseError(f"{self.url} failed: {exc!r}", "see the server's log")
 
     def select(self, sparql: str) -> ResultTable:
-        data = self._send(sparql)
+        data = self._query(sparql)
         try:
             variables = list(data["head"]["vars"])
             rows = [tuple(term(b.get(v)) for v in variables) for b in data["results"]["bindings"]]
@@ -209,7 +217,7 @@ class RemoteStore:
         return ResultTable(variables, rows)
 
     def ask(self, sparql: str) -> bool:
-        data = self._send(sparql)
+        data = self._query(sparql)
         if not isinstance(data.get("boolean"), bool):
             raise EndpointResponseError(f"{self.url} did not return an ASK result", "is it an ASK query?")
         return data["boolean"]
@@ -220,14 +228,14 @@ class RemoteStore:
 
     def triple_count(self) -> int:
         """Quads in all named graphs, like EmbeddedStore.triple_count()."""
-        table = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        skip = f"FILTER(?g != <{LDP}>)" if self.is_virtuoso() else ""
+        table = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {skip} }}")
         return int(table.rows[0][0])  # type: ignore[arg-type]
 
     def close(self) -> None:
         """Nothing to release: every request opens and closes its own connection."""
 
 
-# ---------------------------------------------------------------- publishing
 Triple = tuple[Node, Node, Node]
 Progress = Callable[[int, int], None]
 
@@ -243,16 +251,14 @@ class PublishReport:
     seconds: float
 
     def summary(self) -> str:
-        pruned = f", removed {self.pruned} stale graphs" if self.pruned else ""
-        return (f"published {self.triples} triples in {self.graphs} named graphs to {self.endpoint} "
-                f"in {self.seconds:.1f}s{pruned}; counts verified per graph")
+        pruned = f", removed {self.pruned} stale graphs" * bool(self.pruned)
+        return f"published {self.triples} triples in {self.graphs} named graphs to {self.endpoint} in " \
+               f"{self.seconds:.1f}s{pruned}; triple counts verified per graph"
 
 
-def update_url_for(endpoint_url: str) -> str:
+def update_url_for(url: str) -> str:
     """Where updates go when not given: Virtuoso's authenticated /sparql-auth next to /sparql."""
-    if endpoint_url.endswith("/sparql"):
-        return endpoint_url.removesuffix("/sparql") + "/sparql-auth"
-    return endpoint_url
+    return url.removesuffix("/sparql") + "/sparql-auth" if url.endswith("/sparql") else url
 
 
 def _n3(node: Node) -> str:
@@ -263,9 +269,13 @@ def _n3(node: Node) -> str:
     return node.n3()
 
 
-def _bnode_groups(triples: list[Triple]) -> list[list[Triple]]:
-    """Triples that share blank nodes, grouped: Virtuoso refuses blank nodes in
-    INSERT DATA, and a blank node must stay inside one INSERT template."""
+def _has_bnode(t: Triple) -> bool:
+    return isinstance(t[0], BNode) or isinstance(t[2], BNode)
+
+
+def _bnode_chunks(triples: list[Triple], limit: int = 400) -> list[list[Triple]]:
+    """Blank-node triples in chunks of about `limit`, all triples that share a blank
+    node in the same chunk (one INSERT template each: a blank node cannot span two)."""
     parent: dict[Node, Node] = {}
 
     def find(x: Node) -> Node:
@@ -274,24 +284,21 @@ def _bnode_groups(triples: list[Triple]) -> list[list[Triple]]:
         return x
 
     for s, _, o in triples:
-        nodes = [n for n in (s, o) if isinstance(n, BNode)]
-        for n in nodes[1:]:
-            parent[find(n)] = find(nodes[0])
+        if isinstance(s, BNode) and isinstance(o, BNode):
+            parent[find(o)] = find(s)
     groups: dict[Node, list[Triple]] = {}
     for t in triples:
         groups.setdefault(find(t[0] if isinstance(t[0], BNode) else t[2]), []).append(t)
-    return list(groups.values())
+    chunks: list[list[Triple]] = []
+    for group in groups.values():
+        if not chunks or len(chunks[-1]) + len(group) > limit:
+            chunks.append([])
+        chunks[-1] += group
+    return chunks
 
 
 def _graph_block(g: URIRef, triples: Iterable[Triple]) -> str:
     return f"GRAPH {g.n3()} {{\n" + "\n".join(f"{_n3(s)} {_n3(p)} {_n3(o)} ." for s, p, o in triples) + "\n}"
-
-
-def _counts(store: RemoteStore, graphs: list[URIRef]) -> dict[URIRef, int]:
-    values = " ".join(g.n3() for g in graphs)
-    table = store.select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
-                         "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    return {g: int(n) for g, n in table.rows}  # type: ignore[misc, arg-type]
 
 
 def read_graphs(trig_path: Path, default_graph: URIRef = GRAPH["default"]) -> dict[URIRef, list[Triple]]:
@@ -314,17 +321,14 @@ def publish(trig_path: Path, endpoint_url: str, *, update_url: str | None = None
             graph_prefix: str = str(GRAPH), progress: Progress | None = None) -> PublishReport:
     """Load the built TriG into an endpoint, one named graph per record preserved.
 
-    Each batch of graphs is one SPARQL Update request - DELETE the batch's graphs,
-    INSERT DATA the new content - so publishing replaces rather than adds:
-    publishing twice leaves one copy. Plain SPARQL 1.1 Update works on any
-    endpoint (Virtuoso, Fuseki, GraphDB) and needs no file access on the server;
-    batching keeps the real graph to a few seconds (Virtuoso's DROP GRAPH costs
-    ~5 ms a graph, so graphs are removed with one DELETE per batch instead).
-    After each batch the triple count of every graph is read back through the
-    query endpoint; any difference stops the publish with an EndpointResponseError
-    naming the graphs (fix the data, publish again: it is idempotent). With
-    `prune`, graphs under `graph_prefix` that the TriG no longer has are removed.
-    `progress(done, total)` counts triples."""
+    Plain SPARQL 1.1 Update, so any endpoint works (Virtuoso, Fuseki, GraphDB) and
+    the server needs no access to our files. Each batch of graphs is one request:
+    DELETE those graphs (one DELETE, as Virtuoso's DROP GRAPH costs ~5 ms a graph),
+    INSERT DATA their content - a replace, so publishing twice leaves one copy.
+    Then every graph's triple count is read back; a difference stops the publish
+    with an EndpointResponseError naming the graphs (fix, publish again). `prune`
+    removes graphs under `graph_prefix` the TriG no longer has. `progress(done,
+    total)` counts triples."""
     began = time.monotonic()
     user = user or os.environ.get(USER_ENV) or "dba"  # Virtuoso's admin account name
     writer = RemoteStore(update_url or update_url_for(endpoint_url), user=user, timeout=timeout)
@@ -336,7 +340,9 @@ def publish(trig_path: Path, endpoint_url: str, *, update_url: str | None = None
         progress(0, total)
     for batch in _batches(graphs, batch_triples):
         _load_batch(writer, {g: graphs[g] for g in batch})
-        found = _counts(reader, batch)
+        table = reader.select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {_iris(batch)} }} "
+                              "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        found = {g: int(n) for g, n in table.rows}  # type: ignore[misc, arg-type]
         wrong = [f"{g} ({found.get(g, 0)} on the endpoint, {len(graphs[g])} in the TriG)"
                  for g in batch if found.get(g, 0) != len(graphs[g])]
         if wrong:
@@ -353,46 +359,35 @@ def publish(trig_path: Path, endpoint_url: str, *, update_url: str | None = None
 
 def _batches(graphs: dict[URIRef, list[Triple]], batch_triples: int) -> Iterable[list[URIRef]]:
     batch: list[URIRef] = []
-    size = 0
     for g in sorted(graphs):
         batch.append(g)
-        size += len(graphs[g])
-        if size >= batch_triples or len(batch) >= 300:
+        if sum(len(graphs[b]) for b in batch) >= batch_triples or len(batch) >= 300:
             yield batch
-            batch, size = [], 0
+            batch = []
     if batch:
         yield batch
 
 
+def _iris(graphs: Iterable[URIRef]) -> str:
+    return " ".join(g.n3() for g in graphs)
+
+
 def _delete_graphs(graphs: Iterable[URIRef]) -> str:
-    values = " ".join(g.n3() for g in graphs)
-    return (f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} "
-            f"WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+    quad = "GRAPH ?g { ?s ?p ?o }"
+    return f"DELETE {{ {quad} }} WHERE {{ VALUES ?g {{ {_iris(graphs)} }} {quad} }}"
 
 
 def _load_batch(writer: RemoteStore, batch: dict[URIRef, list[Triple]]) -> None:
-    plain = {g: [t for t in ts if not any(isinstance(n, BNode) for n in t)] for g, ts in batch.items()}
-    blocks = [_graph_block(g, ts) for g, ts in plain.items() if ts]
-    insert = [" ;\nINSERT DATA {\n" + "\n".join(blocks) + "\n}"] if blocks else []
-    writer.update(_delete_graphs(batch) + "".join(insert))
-    # Blank nodes need INSERT templates, which Virtuoso compiles to SQL: it fails
-    # beyond ~1500 triples per template, and on a template with two GRAPH blocks.
-    # So: one graph per template, <= 400 triples, each blank node within one.
-    ops: list[str] = []
-    size = 0
-    for g, ts in batch.items():
-        chunk: list[Triple] = []
-        groups = _bnode_groups([t for t in ts if any(isinstance(n, BNode) for n in t)])
-        for k, group in enumerate(groups):
-            chunk += group
-            if len(chunk) >= 400 or k == len(groups) - 1:
-                ops.append("INSERT {\n" + _graph_block(g, chunk) + "\n} WHERE {}")
-                size, chunk = size + len(chunk), []
-        if size >= 2000:
-            writer.update(" ;\n".join(ops))
-            ops, size = [], 0
-    if ops:
-        writer.update(" ;\n".join(ops))
+    """One request replaces the batch's graphs. Blank-node triples follow in INSERT
+    templates (Virtuoso refuses blank nodes in INSERT DATA), which Virtuoso compiles
+    to SQL: it fails beyond ~1500 triples a template and on templates with two GRAPH
+    blocks - hence one graph and <= 400 triples per template, 5 templates a request."""
+    blocks = [_graph_block(g, [t for t in ts if not _has_bnode(t)]) for g, ts in batch.items()]
+    writer.update(_delete_graphs(batch) + " ;\nINSERT DATA {\n" + "\n".join(blocks) + "\n}")
+    ops = [f"INSERT {{\n{_graph_block(g, chunk)}\n}} WHERE {{}}" for g, ts in batch.items()
+           for chunk in _bnode_chunks([t for t in ts if _has_bnode(t)])]
+    for i in range(0, len(ops), 5):
+        writer.update(" ;\n".join(ops[i: i + 5]))
 
 
 def _prune(writer: RemoteStore, reader: RemoteStore, keep: set[URIRef], prefix: str) -> int:

@@ -70,7 +70,7 @@ class EmbeddedStore:
 
     def add_dataset(self, ds: Dataset) -> None:
         """Copy every quad of ds (named graphs preserved)."""
-        self.dataset.addN((s, p, o, self.dataset.graph(g.identifier))
+        self.dataset.addN((s, p, o, self.dataset.graph(getattr(g, "identifier", g)))
                           for s, p, o, g in ds.quads((None, None, None, None)) if g is not None)
 
     def parse(self, path: Path, fmt: str | None = None) -> None:

@@ -7,3 +7,5 @@ bash scripts/setup.sh
 python3 -m kg build
 python3 -m kg examples
 python3 -m kg graph --out build/graph.html
+python3 -m kg site
+echo "open build/site/index.html in a browser (works offline)"

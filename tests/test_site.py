@@ -1,0 +1,222 @@
+"""The student site without a browser: files written, escaping, no external URLs, atomic writes, the CLI command.
+
+The browser checks (console errors, requests, filters, XSS, clicks) are in
+test_site_browser.py; here we read the files the site generator wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from kg.analyse import to_networkx
+from kg.config import Config
+from kg.graphview import layout_positions, vis_asset, write_graph_page
+from kg.pipeline import build
+from kg.site import build_site
+from kg.sitehtml import esc, json_block, script_json
+from kg.sitemodel import read_model
+from kg.store import open_store
+from kg.timeline import build_timeline, date_x
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "fixtures" / "mini"
+EVIL = '<img src=x onerror=window.__xss=1><script>window.__xss=1</script>'
+TEXT_SUFFIXES = {".html", ".css", ".js", ".svg", ".json", ".csv"}
+# src=/href= (also url() in CSS) pointing off the machine: http://, https:// or protocol-relative //
+EXTERNAL = re.compile(r"""(?:\b(?:src|href|action)\s*=\s*["']?\s*|url\(\s*["']?\s*)(?:https?:)?//""", re.IGNORECASE)
+SHENZHEN_EVENTS = {"shenzhen-government-structure-reform-2009", "shenzhen-i-shenzhen", "shenzhen-city-brain"}
+
+
+@pytest.fixture(scope="module")
+def real_site(real_build, tmp_path_factory):
+    """The site of the real graph, built once for this module (with the SVG/PNG export)."""
+    cfg, _, ds = real_build
+    st = open_store("oxigraph", load=cfg.trig)
+    out = tmp_path_factory.mktemp("site") / "site"
+    report = build_site(ds, out, store=st, queries=cfg.queries, ontology=cfg.ontology)
+    return out, report, ds
+
+
+def evil_data(dst: Path) -> Path:
+    """The mini fixture with a label that would run script if it were ever put into markup unescaped."""
+    shutil.copytree(MINI, dst)
+    p = dst / "mini.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("label: Administrative approval process reform",
+                                                       f"label: '{EVIL} reform'"), encoding="utf-8")
+    return dst
+
+
+@pytest.fixture(scope="module")
+def evil_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("evil")
+    cfg = replace(Config(), data=evil_data(tmp / "data"), out=tmp / "build", reason=False)
+    _, ds = build(cfg)
+    out = tmp / "site"
+    build_site(ds, out, queries=cfg.queries, ontology=cfg.ontology, images=False)
+    return out, ds
+
+
+def text_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES]
+
+
+def view_data(page: Path) -> dict:
+    m = re.search(r'<script type="application/json" id="egov-view">(.*?)</script>', page.read_text(encoding="utf-8"), re.S)
+    assert m, f"{page} has no view data"
+    return json.loads(m[1])
+
+
+def test_escaping_helpers():
+    assert esc('<a href="x">&') == "&lt;a href=&quot;x&quot;&gt;&amp;"
+    js = script_json({"label": "</script><!-- & \u2028"})
+    assert "<" not in js and ">" not in js and "&" not in js and "\u2028" not in js
+    assert json.loads(js) == {"label": "</script><!-- & \u2028"}
+    block = json_block("x", [EVIL])
+    assert block.count("</script>") == 1 and 'type="application/json"' in block
+
+
+def test_dates_become_positions():
+    assert date_x("2009") == 2009.5
+    assert 2009.3 < date_x("2009-05") < 2009.4  # type: ignore[operator]
+    assert 2009.57 < date_x("2009-07-31") < 2009.67  # type: ignore[operator]
+    assert date_x(None) is None and date_x("garbled") is None
+
+
+def test_layout_is_deterministic_and_complete(real_build):
+    g = to_networkx(real_build[2])
+    a, b = layout_positions(g), layout_positions(g)
+    assert a == b and set(a) == set(g.nodes())  # type: ignore[arg-type]
+    assert len(set(a.values())) > 0.95 * len(a)  # type: ignore[union-attr]  # nodes are not piled up
+
+
+def test_site_files_written(real_site):
+    out, report, ds = real_site
+    model = read_model(ds)
+    for rel in ("index.html", "ontology.html", "views.html", "timelines.html", "graph/all.html", "graph/place-shenzhen.html",
+                "graph/stage-shenzhen-stage-2.html", "timeline/shenzhen.html", "entities/index.html", "queries/index.html",
+                "assets/vis-network.min.js", "assets/plotly.min.js", "assets/site.css", "assets/netview.js"):
+        assert (out / rel).is_file(), rel
+    assert all((out / "entities" / f"{i}.html").is_file() for i in model.entities)
+    assert report.entities == len(model.entities) and report.queries_run >= 5 and not report.queries_failed
+    for q in (out / "queries").glob("*.html"):
+        if q.stem != "index" and (out / "queries" / f"{q.stem}.csv").exists():
+            assert json.loads((out / "queries" / f"{q.stem}.json").read_text(encoding="utf-8"))["head"]["vars"]
+    # the two libraries are written once, never inlined into pages
+    assert max(p.stat().st_size for p in out.rglob("*.html")) < 1_000_000
+    assert not list(out.parent.glob(".site.*")), "the temp folder of the atomic write was left behind"
+
+
+def test_timeline_images_exported(real_site):
+    out, report, _ = real_site
+    if report.image_note:
+        pytest.fail(f"timeline export did not run: {report.image_note}")
+    svg = (out / "timeline" / "shenzhen.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "I-Shenzhen" in svg
+    assert (out / "timeline" / "shenzhen.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_no_external_urls_anywhere(real_site):
+    out, _, _ = real_site
+    bad = [f"{p.relative_to(out)}: {m.group(0)}" for p in text_files(out) if p.parent.name != "assets"
+           for m in EXTERNAL.finditer(p.read_text(encoding="utf-8"))]
+    assert not bad, bad[:5]
+    for own in ("site.css", "netview.js", "listfilter.js", "timeline.js"):
+        assert not EXTERNAL.search((out / "assets" / own).read_text(encoding="utf-8")), own
+    # The vendored libraries are the packages' own files, byte for byte: the only URLs in them are
+    # upstream's licence and map-attribution strings, which the browser test shows are never requested.
+    assert (out / "assets" / "vis-network.min.js").read_text(encoding="utf-8") == vis_asset("vis-network.min.js")
+    import plotly.offline
+
+    assert (out / "assets" / "plotly.min.js").read_text(encoding="utf-8") == plotly.offline.get_plotlyjs()
+
+
+def test_whole_graph_view_has_every_node(real_site):
+    out, _, ds = real_site
+    g = to_networkx(ds)
+    data = view_data(out / "graph" / "all.html")
+    assert len(data["nodes"]) == g.number_of_nodes() and len(data["edges"]) == g.number_of_edges()
+    assert data["positioned"] and all("x" in n and "y" in n for n in data["nodes"])
+    brain = next(n for n in data["nodes"] if n["id"] == "shenzhen-city-brain")
+    assert brain["url"] == "../entities/shenzhen-city-brain.html" and "shenzhen" in brain["places"]
+    assert "Source:" in brain["title"] and "City Brain" in brain["title"] and "2019" in brain["title"]
+
+
+def test_entity_page_shows_sources(real_site):
+    out, _, ds = real_site
+    page = (out / "entities" / "shenzhen-city-brain.html").read_text(encoding="utf-8")
+    model = read_model(ds)
+    for c in model.entities["shenzhen-city-brain"].citations:
+        assert esc(c.quote) in page and esc(c.section) in page
+    assert 'href="../entities/huawei.html"' in page and 'id="sources"' in page
+
+
+def test_shenzhen_timeline_events(real_site):
+    _, _, ds = real_site
+    tl = build_timeline(read_model(ds), "shenzhen")
+    ids = {e.id: e for e in tl.events}
+    assert SHENZHEN_EVENTS <= set(ids)
+    assert ids["shenzhen-government-structure-reform-2009"].lane == "social"
+    assert 2009 < ids["shenzhen-government-structure-reform-2009"].x < 2010
+    assert ids["shenzhen-i-shenzhen"].lane == "technical" and 2019 < ids["shenzhen-i-shenzhen"].x < 2020
+    assert [s.stage_number for s, _, _ in tl.stages] == [1, 2, 3]
+    assert any(k == "enabled" and a == "shenzhen-government-structure-reform-2009" for a, k, _ in tl.links)
+
+
+def test_labels_are_escaped_everywhere(evil_site):
+    out, _ = evil_site
+    markup = [p for p in text_files(out) if p.suffix in (".html", ".svg")]  # CSV/JSON downloads keep the data as is
+    raw = [p for p in markup if any(s in p.read_text(encoding="utf-8") for s in ("<img src=x", "window.__xss=1</"))]
+    assert len(markup) > 10 and not raw, raw
+    page = (out / "entities" / "shenzhen-approval-process-reform.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=window.__xss=1&gt;" in page
+    assert "Online approval platform &lt;b&gt;&amp;&lt;/b&gt;" in (out / "entities" / "index.html").read_text(encoding="utf-8")
+    data = view_data(out / "graph" / "all.html")
+    assert any(n["fullLabel"].startswith("<img src=x") for n in data["nodes"])  # intact as data, escaped in the file
+
+
+def test_failed_run_leaves_the_old_site(mini_build, tmp_path):
+    cfg, _, ds = mini_build
+    out = tmp_path / "site"
+    build_site(ds, out, queries=cfg.queries, ontology=cfg.ontology, images=False)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    with pytest.raises(FileNotFoundError):
+        build_site(ds, out, queries=cfg.queries, ontology=tmp_path / "missing.ttl", images=False)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_graph_page_is_one_offline_file(mini_build, tmp_path):
+    _, _, ds = mini_build
+    n = write_graph_page(ds, tmp_path / "graph.html")
+    text = (tmp_path / "graph.html").read_text(encoding="utf-8")
+    assert n == to_networkx(ds).number_of_nodes() and vis_asset("vis-network.min.js") in text
+    ours = text.replace(vis_asset("vis-network.min.js"), "").replace(vis_asset("vis-network.css"), "")
+    assert "<script src=" not in ours and "<link" not in ours and not EXTERNAL.search(ours)
+    nodes = json.loads(re.search(r"const nodes = new vis.DataSet\((\[.*?\])\);\n", text, re.S)[1])  # type: ignore[index]
+    assert len(nodes) == n and all(nd["url"] == "" for nd in nodes)  # no entity pages to link to
+
+
+def test_cli_site_command(mini_build, tmp_path):
+    from kg.cli_site import register
+
+    cfg, _, _ = mini_build
+    app = typer.Typer()
+    register(app)
+
+    @app.command()
+    def noop() -> None:  # a second command so typer keeps 'site' as a subcommand
+        pass
+
+    res = CliRunner().invoke(app, ["site", "--out", str(tmp_path / "site"), "--build", str(cfg.out), "--no-images"])
+    assert res.exit_code == 0, res.output
+    assert "wrote" in res.output and (tmp_path / "site" / "index.html").is_file()
+    res = CliRunner().invoke(app, ["site", "--out", str(tmp_path / "x"), "--build", str(tmp_path / "nothing")])
+    assert res.exit_code == 2 and "egovkg build" in res.output
