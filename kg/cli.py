@@ -116,6 +116,8 @@ def query(name: Annotated[str, typer.Argument(help="Query name (see 'egovkg quer
           fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json or markdown.")] = "table",
           endpoint: Annotated[Optional[str], typer.Option(help="SPARQL endpoint URL instead of the embedded store.")] = None,
           store: Annotated[str, typer.Option(help="Embedded store: oxigraph or memory.")] = "oxigraph",
+          user: Annotated[Optional[str], typer.Option(help="Endpoint user; password from EGOVKG_ENDPOINT_PASSWORD.")] = None,
+          timeout: Annotated[float, typer.Option(help="Endpoint timeout in seconds.")] = 30.0,
           out_dir: OutOpt = None) -> None:
     """Run a library query with parameters bound safely; print a table, CSV, TSV, JSON or Markdown."""
     from kg.output import FORMATS, render, rich_table
@@ -128,7 +130,7 @@ def query(name: Annotated[str, typer.Argument(help="Query name (see 'egovkg quer
         cfg = config(None, out_dir)
         qdef = find_query(name, cfg.queries)
         params = parse_params(param or [])
-        st = open_store(endpoint) if endpoint else open_store(store, load=cfg.trig)
+        st = open_store(endpoint, user=user, timeout=timeout) if endpoint else open_store(store, load=cfg.trig)
         table = run_query(st, qdef, params)
     except EgovKgError as exc:
         fail(exc)
@@ -192,9 +194,10 @@ def new_city(city_id: Annotated[str, typer.Argument(help="Id of the new city, e.
 
 def _register_extensions() -> None:
     """Commands that live with their feature modules (site, tables, endpoint) add themselves here."""
-    from kg import cli_site
+    from kg import cli_endpoint, cli_site
 
     cli_site.register(app)
+    cli_endpoint.register(app)
 
 
 _register_extensions()

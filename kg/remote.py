@@ -10,10 +10,9 @@ TriG parser did for the embedded store. A result Virtuoso cut at ResultSetMaxRow
 (header X-SPARQL-MaxRows) or its time limit (X-SQL-State) is an error, never a
 silent partial. What stays different: README, "Use a SPARQL server".
 
-Credentials never come from code: the user from `user` (--user) or
-EGOVKG_ENDPOINT_USER, the password from EGOVKG_ENDPOINT_PASSWORD or
-EGOVKG_VIRTUOSO_PASSWORD, sent only when the server asks (digest for Virtuoso's
-/sparql-auth, basic for Fuseki and GraphDB).
+Credentials never come from code: user from `user` (--user) or EGOVKG_ENDPOINT_USER,
+password from EGOVKG_ENDPOINT_PASSWORD or EGOVKG_VIRTUOSO_PASSWORD, sent only when the
+server asks (digest for Virtuoso's /sparql-auth, basic for Fuseki and GraphDB).
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ def test_every_data_triple_is_in_a_cited_record_graph(real_build):
         for c in cits:
             assert ds.value(c, EGOV.quote) is not None and ds.value(c, EGOV.document) is not None
     # and nothing sits in the default graph
-    assert not list(ds.graph(None).triples((None, None, None))) if hasattr(ds, "default_context") else True
+    assert not list(ds.default_graph.triples((None, None, None)))
 
 
 def test_iris_depend_on_ids_only(mini_build, tmp_path):

@@ -179,11 +179,10 @@ def test_annotated_class_lists_match_the_ontology():
 
 def test_fixed_depth_paths_reach_far_enough(real_store):
     """Queries test subclass and within-area membership to three levels; the ontology and places must fit."""
-    deep_class = real_store.ask(
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> ASK { ?c rdfs:subClassOf/rdfs:subClassOf/"
-        "rdfs:subClassOf/rdfs:subClassOf ?top . FILTER(STRSTARTS(STR(?c), STR(<%s>))) }" % EGOV)
-    deep_place = real_store.ask(
-        "PREFIX egov: <%s> ASK { ?a egov:withinArea/egov:withinArea/egov:withinArea/egov:withinArea ?top }" % EGOV)
+    rdfs, egov = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n", f"PREFIX egov: <{EGOV}>\n"
+    four = "/".join(["rdfs:subClassOf"] * 4)
+    deep_class = real_store.ask(f'{rdfs}ASK {{ ?c {four} ?top . FILTER(STRSTARTS(STR(?c), "{EGOV}")) }}')
+    deep_place = real_store.ask(egov + "ASK { ?a " + "/".join(["egov:withinArea"] * 4) + " ?top }")
     assert not deep_class and not deep_place
 
 

@@ -1,0 +1,63 @@
+"""The endpoint commands end to end, as a researcher types them: start, publish, query, status, stop."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_endpoint_commands_end_to_end(real_build, tmp_path: Path):
+    if shutil.which("virtuoso-t") is None:
+        pytest.fail("virtuoso-t not found: run 'scripts/setup.sh --test'")
+    cfg, _, _ = real_build
+    env = {**os.environ, "EGOVKG_VIRTUOSO_PASSWORD": secrets.token_urlsafe(12)}
+    env.pop("EGOVKG_ENDPOINT_PASSWORD", None)
+    home = tmp_path / "virtuoso"
+    http = _free_port()
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, env=env,
+                              cwd=ROOT, timeout=300)
+
+    url = f"http://127.0.0.1:{http}/sparql"
+    started = run("endpoint", "start", "--home", str(home), "--http-port", str(http), "--sql-port", str(_free_port()))
+    try:
+        assert started.returncode == 0, started.stderr
+        assert run("endpoint", "status", "--home", str(home)).returncode == 0
+        pub = run("publish", "--endpoint", url, "--build", str(cfg.out))
+        assert pub.returncode == 0, pub.stderr
+        q = run("query", "reforms-by-stage", "-p", "place=shenzhen", "-f", "csv", "--endpoint", url)
+        assert q.returncode == 0, q.stderr
+        labels = {r["reformLabel"] for r in csv.DictReader(io.StringIO(q.stdout))}
+        local = run("query", "reforms-by-stage", "-p", "place=shenzhen", "-f", "csv", "--out", str(cfg.out))
+        assert labels == {r["reformLabel"] for r in csv.DictReader(io.StringIO(local.stdout))}
+        assert any("structure reform" in label.lower() for label in labels)
+        # wrong password: the documented auth error and exit code 3
+        bad = subprocess.run([sys.executable, "-m", "kg", "publish", "--endpoint", url, "--build", str(cfg.out)],
+                             capture_output=True, text=True, cwd=ROOT, timeout=300,
+                             env={**env, "EGOVKG_ENDPOINT_PASSWORD": "wrong"})
+        assert bad.returncode == 3 and "error:" in bad.stderr and "Traceback" not in bad.stderr
+    finally:
+        stopped = run("endpoint", "stop", "--home", str(home))
+    assert stopped.returncode == 0 and "stopped" in stopped.stdout
+    down = run("endpoint", "status", "--home", str(home))
+    assert down.returncode == 3
+    gone = run("query", "reforms-by-stage", "--endpoint", url)
+    assert gone.returncode == 3 and "nothing answers" in gone.stderr
