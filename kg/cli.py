@@ -194,9 +194,10 @@ def new_city(city_id: Annotated[str, typer.Argument(help="Id of the new city, e.
 
 def _register_extensions() -> None:
     """Commands that live with their feature modules (site, tables, endpoint) add themselves here."""
-    from kg import cli_endpoint, cli_site
+    from kg import cli_endpoint, cli_site, cli_tables
 
     cli_site.register(app)
+    cli_tables.register(app)
     cli_endpoint.register(app)
 
 

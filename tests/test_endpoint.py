@@ -284,14 +284,10 @@ def example_params(qdef: QueryDef) -> list[dict[str, str]]:
                      if not p.required and p.name in example]
 
 
-# Queries Virtuoso 7.2.5 (Debian 12) answers differently, with the cause we reproduced.
-# The query owner rewrites these into forms both engines answer alike; an XPASS here
-# means one was fixed: delete its line.
-_VALUES_BIND_EXISTS = ("with a parameter, Virtuoso 7.2.5 loses the VALUES binding inside FILTER EXISTS once "
-                       "the group also has BIND (the same text with VALUES at the end of the group is right)")
+# Queries Virtuoso 7.2.5 (Debian 12) answers differently, with the cause, if any. Empty since
+# kg.query binds each parameter with its own single-variable VALUES block: one multi-variable
+# VALUES row in a group with BIND and FILTER EXISTS made Virtuoso lose the binding.
 VIRTUOSO_BUGS: dict[str, str] = {
-    "systems-by-agency": _VALUES_BIND_EXISTS + "; place=shenzhen: 2 rows instead of 16",
-    "technology-dependencies": _VALUES_BIND_EXISTS + "; place=shenzhen: 29 rows instead of 20",
 }
 
 

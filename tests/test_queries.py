@@ -136,6 +136,12 @@ def test_library_is_big_enough_and_every_query_has_expectations():
     assert not expected - names, f"expectation files without a query: {sorted(expected - names)}"
 
 
+def test_every_query_is_documented():
+    doc = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
+    missing = [p.stem for p in QUERIES if f"`{p.stem}`" not in doc]
+    assert not missing, f"add these queries to docs/queries.md: {missing}"
+
+
 @pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.stem)
 def test_header_parses_and_columns_match_select(path: Path):
     qdef = parse_query_file(path)
