@@ -120,4 +120,5 @@ SOURCE_KEYS: dict[str, str] = {
     "confidence": "confident (default), suspected or inferred.",
     "disputed": "true when the source contradicts itself or is garbled here.",
     "note": "Why the confidence is not 'confident', or how the text was read.",
+    "supports": "Record keys this citation states (e.g. [date, built_by]); omit when it supports the whole record.",
 }

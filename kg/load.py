@@ -103,6 +103,8 @@ def record_triples(rec: Record, doc_ids: dict[str, str],
             out.append((c, EGOV.disputed, Literal(True)))
         if cit.get("note"):
             out.append((c, RDFS.comment, Literal(str(cit["note"]))))
+        for key in _as_list(cit.get("supports", [])):
+            out.append((c, EGOV.supports, RDF.type if key == "type" else FIELDS[key].predicate))
         for ref in _as_list(cit.get("refs", [])):
             ref_id = ref if isinstance(ref, str) else cited[(doc_ids[doc], ref)]
             out.append((c, EGOV.citesReference, entity_iri(ref_id)))

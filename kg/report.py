@@ -13,7 +13,8 @@ from kg.pipeline import BuildReport, class_counts
 from kg.query import QueryDef
 
 DATED = (EGOV.date, EGOV.startDate, EGOV.asOf)
-UNDATED_OK = {"SourceDocument", "CitedWork", "Agency", "Government", "StateOwnedEnterprise", "Nation", "Province", "City", "District",
+UNDATED_OK = {"SourceDocument", "CitedWork", "Agency", "Government", "StateOwnedEnterprise",
+              "Nation", "Province", "City", "District",
               "SpecialAdministrativeRegion", "Company", "University", "NGO", "Person", "Challenge",
               "ContextualFactor", "Outcome", "KeyTechnology", "Index"}
 

@@ -175,6 +175,11 @@ class _Checker:
                 elif (self.doc_ids.get(doc), n) not in self.cited:
                     self.add(rec, "source", f"reference [{n}] of {doc} has no CitedWork record",
                              f"add ref-{doc[:3]}-{n} to data/references-{doc[:3]}.yaml")
+            for key in _as_list(s.get("supports", [])):
+                if not isinstance(key, str) or key not in rec.data or FIELDS.get(key) is None \
+                        or (FIELDS[key].predicate is None and key != "type"):
+                    self.add(rec, "source", f"'supports' names '{key}', which is not a field of this record",
+                             "list keys of this record that the quote states, e.g. [date, built_by]")
             quote = s.get("quote")
             if quote is not None and not isinstance(quote, str):
                 self.add(rec, "source", "quote must be text", "put the quote in double quotes")

@@ -24,6 +24,8 @@ BREAKS = {
                           ["field 'source'", "quote not found in 000_1b7241a4136cdb3d.txt"]),
     "missing reference record": ("refs: [42]", "refs: [43]", ["reference [43]", "has no CitedWork record"]),
     "duplicate id": ("- id: shenzhen-stage-2", "- id: shenzhen", ["duplicate id 'shenzhen'", "first defined at"]),
+    "supports a missing field": ("    refs: [42]\n", "    refs: [42]\n    supports: [built_by]\n",
+                                 ["mini.yaml:29:", "'supports' names 'built_by', which is not a field of this record"]),
     "bad id": ("- id: shenzhen-stage-2", "- id: Shenzhen Stage 2", ["field 'id'", "is not a valid id"]),
 }
 
