@@ -106,6 +106,7 @@ class _Checker:
                 self.check_sources(rec, value)
             elif key not in ("id", "type", "label", "file") or (key == "file" and not isinstance(value, str)):
                 self.check_value(rec, key, f.kind, value)
+        self.check_coverage(rec)
         if "start" in d and "end" in d:
             try:
                 if parse_date(d["end"]).sort_key() < parse_date(d["start"]).sort_key():
@@ -188,6 +189,18 @@ class _Checker:
                 if text is not None and normalise(quote) not in text:
                     self.add(rec, "source", f"quote not found in {doc}: \"{quote[:60]}...\"",
                              "copy the quote verbatim from the seed (spelling, apostrophes and all)")
+
+    def check_coverage(self, rec: Record) -> None:
+        """Once a record's citations say what they support, every fact must be supported by one."""
+        cits = [c for c in _as_list(rec.data.get("source", [])) if isinstance(c, dict)]
+        if not any("supports" in c for c in cits):
+            return
+        covered = {k for c in cits for k in _as_list(c.get("supports", [])) if isinstance(k, str)}
+        whole = any("supports" not in c for c in cits)
+        for key in rec.data:
+            if key not in ("id", "source", "note") and key not in covered and not whole:
+                self.add(rec, key, f"no citation supports '{key}'",
+                         "add it to the 'supports' list of the citation whose quote states it, or add a citation")
 
     def seed(self, doc: str) -> str | None:
         if doc not in self.seed_text:

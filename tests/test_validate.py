@@ -26,6 +26,8 @@ BREAKS = {
     "duplicate id": ("- id: shenzhen-stage-2", "- id: shenzhen", ["duplicate id 'shenzhen'", "first defined at"]),
     "supports a missing field": ("    refs: [42]\n", "    refs: [42]\n    supports: [built_by]\n",
                                  ["mini.yaml:29:", "'supports' names 'built_by', which is not a field of this record"]),
+    "fact without a supporting citation": ("    refs: [42]\n", "    refs: [42]\n    supports: [type, label]\n",
+                                           ["mini.yaml:25:", "field 'date': no citation supports 'date'"]),
     "bad id": ("- id: shenzhen-stage-2", "- id: Shenzhen Stage 2", ["field 'id'", "is not a valid id"]),
 }
 
