@@ -56,6 +56,14 @@ def to_networkx(ds: Dataset, include_hidden: bool = False) -> nx.MultiDiGraph:
     for s, p, o in ds.triples((None, None, None)):
         if isinstance(o, URIRef) and p != RDF.type and local(s) in g and local(o) in g and s != o:
             g.add_edge(local(s), local(o), key=local(p), predicate=local(p).rpartition("#")[2])
+    # Undated elements get the start year of their (earliest) stage, flagged as such: the sources
+    # date reforms far more often than the systems they enabled.
+    for _, a in g.nodes(data=True):
+        a["yearBasis"] = "date" if a["year"] is not None else None
+        if a["year"] is None and a["stages"]:
+            starts = [g.nodes[st]["year"] for st in a["stages"] if st in g and g.nodes[st].get("year") is not None]
+            if starts:
+                a["year"], a["yearBasis"] = min(starts), "stage start"
     return g
 
 
@@ -68,9 +76,10 @@ def coevolution_links(g: nx.MultiDiGraph) -> list[dict[str, object]]:
     for s, o, a in g.edges(data=True):
         if a["predicate"] in CO_EVOLUTION:
             ys, yo = g.nodes[s].get("year"), g.nodes[o].get("year")
+            basis = "date" if g.nodes[s]["yearBasis"] == g.nodes[o]["yearBasis"] == "date" else "stage start"
             rows.append({"source": s, "sourceLabel": g.nodes[s]["label"], "link": a["predicate"], "target": o,
                          "targetLabel": g.nodes[o]["label"], "sourceYear": ys, "targetYear": yo,
-                         "lag": yo - ys if ys is not None and yo is not None else None})
+                         "lag": yo - ys if ys is not None and yo is not None else None, "yearBasis": basis})
     return sorted(rows, key=lambda r: (r["sourceYear"] or 0, r["source"], r["target"]))
 
 

@@ -177,6 +177,45 @@ def graph(out_file: Annotated[Path, typer.Option("--out", help="HTML file to wri
     out.print(f"wrote {out_file} ({n} nodes)")
 
 
+@app.command()
+def analyse(out_dir: OutOpt = None,
+            top: Annotated[int, typer.Option(help="How many hubs to list.")] = 10) -> None:
+    """Co-evolution analytics (networkx): reform/technology links with years and lags, social-technical
+    link share per stage beside the source's interaction level, and the most connected entities."""
+    from rich.table import Table
+
+    from kg.analyse import coevolution_links, cross_subsystem_share, most_connected, to_networkx
+    from kg.namespaces import EGOV, ID, RDFS
+    from kg.store import open_store
+
+    try:
+        st = open_store("oxigraph", load=config(None, out_dir).trig)
+    except EgovKgError as exc:
+        fail(exc)
+    ds = st.dataset  # type: ignore[attr-defined]
+    g = to_networkx(ds)
+    links = Table(title="Co-evolution links (enabled / prompted)")
+    for col in ("from", "year", "link", "to", "year ", "lag", "year basis"):
+        links.add_column(col)
+    for r in coevolution_links(g):
+        links.add_row(str(r["sourceLabel"])[:60], str(r["sourceYear"] or ""), str(r["link"]), str(r["targetLabel"])[:60],
+                      str(r["targetYear"] or ""), "" if r["lag"] is None else str(r["lag"]), str(r["yearBasis"]))
+    out.print(links)
+    share = Table(title="Share of links joining the social and technical subsystems, per stage")
+    for col in ("stage", "share", "interaction level (source)"):
+        share.add_column(col)
+    for stage, value in cross_subsystem_share(g).items():
+        level = ds.value(ds.value(ID[stage], EGOV.interactionLevel), RDFS.label)
+        share.add_row(stage, f"{value:.2f}", str(level or ""))
+    out.print(share)
+    hubs = Table(title=f"Most connected entities (degree centrality, top {top})")
+    for col in ("id", "label", "centrality"):
+        hubs.add_column(col)
+    for node, label, c in most_connected(g, top):
+        hubs.add_row(node, label[:70], f"{c:.3f}")
+    out.print(hubs)
+
+
 @app.command("new-city")
 def new_city(city_id: Annotated[str, typer.Argument(help="Id of the new city, e.g. hangzhou.")],
              label: Annotated[str, typer.Option(help="Name as the source gives it.")],
