@@ -28,6 +28,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from kg import fileio
 from kg.analyse import to_networkx
 from kg.config import Config
 from kg.graphview import layout_positions, render_view, view_spec
@@ -117,9 +118,9 @@ def main() -> None:
             pos = layout_positions(graph)
             layout[name] = time.perf_counter() - t0
             spec = view_spec(graph, model if name == "real" else None, root="../", positions=pos)
-            (site / "graph" / f"bench-{name}.html").write_text(render_view(spec, name, root="../"), encoding="utf-8")
+            fileio.write_text(site / "graph" / f"bench-{name}.html", render_view(spec, name, root="../"))
             spec = view_spec(graph, model if name == "real" else None, root="../", layout=False)
-            (site / "graph" / f"bench-{name}-physics.html").write_text(render_view(spec, name, root="../"), encoding="utf-8")
+            fileio.write_text(site / "graph" / f"bench-{name}-physics.html", render_view(spec, name, root="../"))
 
         print(f"real graph: {g.number_of_nodes()} nodes, {g.number_of_edges()} links; synthetic: "
               f"{big.number_of_nodes()} nodes, {big.number_of_edges()} links")

@@ -8,6 +8,7 @@ can do here, a notebook can do with the same functions. Exit codes: 0 ok,
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -34,8 +35,6 @@ def config(data: Path | None = None, out_dir: Path | None = None, **kw: object) 
         changes["data"] = data
     if out_dir is not None:
         changes["out"] = out_dir
-    from dataclasses import replace
-
     return replace(cfg, **changes)  # type: ignore[arg-type]
 
 
@@ -174,7 +173,7 @@ def graph(out_file: Annotated[Path, typer.Option("--out", help="HTML file to wri
         n = write_graph_page(st.dataset, out_file)  # type: ignore[attr-defined]
     except EgovKgError as exc:
         fail(exc)
-    out.print(f"wrote {out_file} ({n} nodes)")
+    out.print(f"wrote {out_file} ({n} nodes)", markup=False)
 
 
 @app.command()
@@ -182,6 +181,7 @@ def analyse(out_dir: OutOpt = None,
             top: Annotated[int, typer.Option(help="How many hubs to list.")] = 10) -> None:
     """Co-evolution analytics (networkx): reform/technology links with years and lags, social-technical
     link share per stage beside the source's interaction level, and the most connected entities."""
+    from rich.markup import escape
     from rich.table import Table
 
     from kg.analyse import coevolution_links, cross_subsystem_share, most_connected, to_networkx
@@ -198,7 +198,8 @@ def analyse(out_dir: OutOpt = None,
     for col in ("from", "year", "link", "to", "year ", "lag", "year basis"):
         links.add_column(col)
     for r in coevolution_links(g):
-        links.add_row(str(r["sourceLabel"])[:60], str(r["sourceYear"] or ""), str(r["link"]), str(r["targetLabel"])[:60],
+        links.add_row(escape(str(r["sourceLabel"])[:60]), str(r["sourceYear"] or ""), str(r["link"]),
+                      escape(str(r["targetLabel"])[:60]),
                       str(r["targetYear"] or ""), "" if r["lag"] is None else str(r["lag"]), str(r["yearBasis"]))
     out.print(links)
     share = Table(title="Share of links joining the social and technical subsystems, per stage")
@@ -206,13 +207,13 @@ def analyse(out_dir: OutOpt = None,
         share.add_column(col)
     for stage, value in cross_subsystem_share(g).items():
         level = ds.value(ds.value(ID[stage], EGOV.interactionLevel), RDFS.label)
-        share.add_row(stage, f"{value:.2f}", str(level or ""))
+        share.add_row(stage, f"{value:.2f}", escape(str(level or "")))
     out.print(share)
     hubs = Table(title=f"Most connected entities (degree centrality, top {top})")
     for col in ("id", "label", "centrality"):
         hubs.add_column(col)
     for node, label, c in most_connected(g, top):
-        hubs.add_row(node, label[:70], f"{c:.3f}")
+        hubs.add_row(node, escape(label[:70]), f"{c:.3f}")
     out.print(hubs)
 
 
@@ -228,7 +229,7 @@ def new_city(city_id: Annotated[str, typer.Argument(help="Id of the new city, e.
         path = scaffold(city_id, label, within, data or Config().data)
     except EgovKgError as exc:
         fail(exc)
-    out.print(f"wrote {path}; now add your source and run 'egovkg validate'")
+    out.print(f"wrote {path}; now add your source and run 'egovkg validate'", markup=False)
 
 
 def _register_extensions() -> None:

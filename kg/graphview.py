@@ -24,9 +24,10 @@ from rdflib import Dataset
 
 from kg import fileio
 from kg.analyse import to_networkx
+from kg.namespaces import EGOV
 from kg.site_assets import NETVIEW_JS, SITE_CSS
-from kg.sitehtml import esc, family_legend, json_block, script_json, shape_icon
-from kg.sitemodel import COLOURS, FAMILIES, FAMILY, SiteModel, family_of
+from kg.sitehtml import esc, json_block, page, script_json, shape_icon, shorten
+from kg.sitemodel import COLOURS, FAMILIES, FAMILY, SiteModel, family_of, read_model
 
 SHAPES = {c: f.shape for f in FAMILIES for c in f.classes}
 LABEL_CHARS = 38  # longer labels are cut on the canvas; the tooltip and side panel show them whole
@@ -43,17 +44,13 @@ def vis_asset(name: str) -> str:
     return (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
 
 
-def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
-
 def _canvas_label(node: str, attrs: dict, model: SiteModel | None) -> str:
     """Short label drawn on the canvas; stages become 'Shenzhen stage 2' instead of a sentence."""
     e = model.entities.get(node) if model else None
     if e is not None and e.type == "Stage" and e.stage_number is not None:
         place = next((model.entities[p].label for p in e.places if p in model.entities), "")  # type: ignore[union-attr]
         return f"{place} stage {e.stage_number}".strip()
-    return _short(attrs["label"], LABEL_CHARS)
+    return shorten(attrs["label"], LABEL_CHARS)
 
 
 def tooltip(node: str, attrs: dict, model: SiteModel | None) -> str:
@@ -66,7 +63,7 @@ def tooltip(node: str, attrs: dict, model: SiteModel | None) -> str:
         lines.append(f"Date: {e.when()}")
     for c in e.citations[:1]:
         lines.append(f"Source: {c.document_label or c.document_file}, section {c.section} ({c.confidence})")
-        lines.append(f"“{_short(c.quote, QUOTE_CHARS)}”")
+        lines.append(f"“{shorten(c.quote, QUOTE_CHARS)}”")
     if len(e.citations) > 1:
         lines.append(f"(+{len(e.citations) - 1} more source{'s' if len(e.citations) > 2 else ''} on its page)")
     return "\n".join(lines)
@@ -97,8 +94,6 @@ def network_data(g: nx.MultiDiGraph, model: SiteModel | None = None,
 
 def _pred_iri(key: str, predicate: str) -> str:
     """Full IRI of an edge's predicate: analyse.to_networkx keys edges by local name (egov) or full IRI."""
-    from kg.namespaces import EGOV
-
     key = str(key or predicate)
     return key if key.startswith("http") else str(EGOV[key])
 
@@ -254,8 +249,6 @@ def net_head(root: str) -> str:
 def render_view(spec: dict, title: str, *, root: str = "", intro: str = "", model: SiteModel | None = None,
                 active: str = "graph/all.html") -> str:
     """A network page of the site: assets referenced relatively from assets/."""
-    from kg.sitehtml import page
-
     return page(title, view_body(spec, title, intro, model), root=root, active=active, wide=True, head=net_head(root),
                 scripts=NET_SCRIPTS)
 
@@ -285,14 +278,8 @@ def render_page(g: nx.MultiDiGraph, title: str, model: SiteModel | None = None) 
                        positioned="true" if spec["positioned"] else "false", js=NETVIEW_JS)
 
 
-def legend_html() -> str:
-    return family_legend()
-
-
 def write_graph_page(ds: Dataset, path: Path, title: str = "egov-kg: the whole graph") -> int:
     """Write the whole-graph page as one offline file; returns the number of nodes."""
-    from kg.sitemodel import read_model
-
     g = to_networkx(ds)
     fileio.write_text(Path(path), render_page(g, title, read_model(ds)))
     return g.number_of_nodes()

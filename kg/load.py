@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import Dataset, Literal, URIRef
 from rdflib.graph import Graph
 
 from kg.dates import parse_date
@@ -29,7 +29,7 @@ from kg.namespaces import (
     entity_iri,
     record_graph_iri,
 )
-from kg.records import Record
+from kg.records import Record, as_list
 
 _NOT_TRIPLES = {"id", "type", "source"}
 
@@ -39,10 +39,6 @@ def new_dataset() -> Dataset:
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
     return ds
-
-
-def _as_list(value: object) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 def _literal(kind: str, value: object) -> Literal:
@@ -66,7 +62,7 @@ def record_triples(rec: Record, doc_ids: dict[str, str],
         f = FIELDS[key]
         p = f.predicate
         assert p is not None
-        for v in _as_list(value):
+        for v in as_list(value):
             if f.kind in ("ref", "refs"):
                 out.append((s, p, entity_iri(v)))
             elif f.kind in ("concept", "concepts"):
@@ -90,7 +86,7 @@ def record_triples(rec: Record, doc_ids: dict[str, str],
     # provenance: the record graph and its citations
     out += [(g, RDF.type, EGOV.RecordGraph), (g, EGOV.describes, s),
             (g, EGOV.sourceLine, Literal(f"{rec.file}:{rec.line}"))]
-    for n, cit in enumerate(_as_list(d.get("source", [])), start=1):
+    for n, cit in enumerate(as_list(d.get("source", [])), start=1):
         c = citation_iri(rec.id, n)
         doc = str(cit["doc"])
         out += [(g, EGOV.citation, c), (c, RDF.type, EGOV.Citation),
@@ -103,9 +99,9 @@ def record_triples(rec: Record, doc_ids: dict[str, str],
             out.append((c, EGOV.disputed, Literal(True)))
         if cit.get("note"):
             out.append((c, RDFS.comment, Literal(str(cit["note"]))))
-        for key in _as_list(cit.get("supports", [])):
+        for key in as_list(cit.get("supports", [])):
             out.append((c, EGOV.supports, RDF.type if key == "type" else FIELDS[key].predicate))
-        for ref in _as_list(cit.get("refs", [])):
+        for ref in as_list(cit.get("refs", [])):
             ref_id = ref if isinstance(ref, str) else cited[(doc_ids[doc], ref)]
             out.append((c, EGOV.citesReference, entity_iri(ref_id)))
     return out
@@ -130,6 +126,3 @@ def load_ontology(ontology: Path, ds: Dataset) -> Graph:
     g.parse(ontology, format="turtle")
     return g
 
-
-def has_blank_nodes(ds: Dataset) -> bool:
-    return any(isinstance(t, BNode) for q in ds.quads((None, None, None, None)) for t in q[:3])

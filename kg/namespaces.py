@@ -41,8 +41,15 @@ def citation_iri(record_id: str, n: int) -> URIRef:
     return GRAPH[f"{record_id}/citation/{n}"]
 
 
+def graph_id(g: object) -> object:
+    """The graph name of a quad's 4th element. Dataset.quads() yields a Graph for
+    some stores and the bare identifier for others (oxrdflib), so every copy of
+    quads between datasets goes through here rather than its own getattr."""
+    return getattr(g, "identifier", g)
+
+
 __all__ = [
     "BASE", "EGOV", "ID", "GRAPH", "ORG", "CV", "PROV", "TIME", "SKOS", "DCTERMS",
     "RDF", "RDFS", "OWL", "XSD", "URIRef", "ONTOLOGY_GRAPH", "PREFIXES",
-    "entity_iri", "record_graph_iri", "citation_iri",
+    "entity_iri", "record_graph_iri", "citation_iri", "graph_id",
 ]

@@ -12,6 +12,8 @@ import json
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
+from rich.table import Table
+from rich.text import Text
 
 from kg.namespaces import PREFIXES
 from kg.store import ResultTable
@@ -71,12 +73,12 @@ def render(table: ResultTable, fmt: str) -> str:
     raise ValueError(f"unknown format {fmt}")
 
 
-def rich_table(table: ResultTable, title: str | None = None):  # -> rich.table.Table
-    from rich.table import Table
-
+def rich_table(table: ResultTable, title: str | None = None) -> Table:
+    """A terminal table. Cells are Text, never rich markup: a label such as "[/x]" would
+    otherwise vanish or raise MarkupError."""
     t = Table(title=title, show_lines=False)
     for v in table.variables:
         t.add_column(v, overflow="fold")
     for row in table.rows:
-        t.add_row(*(short(x) for x in row))
+        t.add_row(*(Text(short(x)) for x in row))
     return t

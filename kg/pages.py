@@ -50,7 +50,7 @@ def citers(model: SiteModel) -> tuple[dict[str, list[str]], dict[str, list[str]]
 
 def _entity_link(model: SiteModel, eid: str, root: str) -> str:
     e = model.entities.get(eid)
-    return link(entity_href(root, eid), e.label if e else eid) if e else esc(eid)
+    return link(entity_href(root, eid), e.label) if e else esc(eid)
 
 
 def citation_html(c: Citation, model: SiteModel, root: str, n: int) -> str:

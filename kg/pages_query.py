@@ -21,7 +21,7 @@ from kg.errors import EgovKgError
 from kg.output import render, short
 from kg.query import QueryDef, load_library, run_query, to_term
 from kg.sitehtml import entity_href, esc, link, page, write
-from kg.sitemodel import SiteModel
+from kg.sitemodel import SiteModel, entity_id
 from kg.store import ResultTable, Store
 
 MAX_ROWS = 1000  # rows shown in the HTML table; the downloads have them all
@@ -79,8 +79,7 @@ def cell(term: Node | None, model: SiteModel, root: str) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        s = str(term)
-        eid = s.rpartition("/id/")[2] if "/id/" in s else ""
+        eid = entity_id(term)
         if eid in model.entities:
             return f'<a href="{entity_href(root, eid)}" title="{esc(eid)}">{esc(model.entities[eid].label)}</a>'
         return f"<code>{esc(short(term))}</code>"

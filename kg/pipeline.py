@@ -14,9 +14,9 @@ from rdflib import Dataset, Graph
 
 from kg import fileio
 from kg.config import Config
-from kg.errors import ValidationError
+from kg.errors import UsageError, ValidationError
 from kg.load import load_ontology, load_records, new_dataset
-from kg.namespaces import EGOV, ONTOLOGY_GRAPH, PREFIXES, RDF
+from kg.namespaces import EGOV, ONTOLOGY_GRAPH, PREFIXES, RDF, graph_id
 from kg.reason import ReasonReport, check_consistency
 from kg.records import Record, read_all
 from kg.shapes import check_shapes
@@ -36,13 +36,10 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def _gid(g: object) -> object:
-    """rdflib yields either a Graph or its identifier as the 4th quad element."""
-    return getattr(g, "identifier", g)
-
-
 def read_and_check(cfg: Config) -> tuple[list[Record], list[str]]:
     """Read data/ and run the structural pass; raise ValidationError with every problem."""
+    if not cfg.data.exists():  # else a mistyped path would "validate" as zero records
+        raise UsageError(f"{cfg.data}: no such file or folder", "give a data folder or a YAML file (default: data/)")
     records, problems = read_all(cfg.data, Path.cwd())
     warnings = []
     if not cfg.seeds.is_dir():
@@ -66,7 +63,7 @@ def validate(cfg: Config) -> tuple[Dataset, list[Record], list[str]]:
 def class_counts(ds: Dataset) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for s, _p, o, g in ds.quads((None, RDF.type, None, None)):
-        gid = _gid(g)
+        gid = graph_id(g)
         if gid is not None and gid != ONTOLOGY_GRAPH and str(o).startswith(str(EGOV)):
             if (gid, EGOV.describes, s) in ds:
                 counts[str(o)[len(str(EGOV)):]] += 1
@@ -80,7 +77,7 @@ def build(cfg: Config | None = None) -> tuple[BuildReport, Dataset]:
     reason = check_consistency(data, cfg.ontology) if cfg.reason else None
     ds = new_dataset()
     for s, p, o, g in data.quads((None, None, None, None)):
-        ds.graph(_gid(g)).add((s, p, o))
+        ds.graph(graph_id(g)).add((s, p, o))
     load_ontology(cfg.ontology, ds)
     fileio.write_text(cfg.trig, ds.serialize(format="trig"))
     merged = Graph()
@@ -89,7 +86,7 @@ def build(cfg: Config | None = None) -> tuple[BuildReport, Dataset]:
     for s, p, o, _ in ds.quads((None, None, None, None)):
         merged.add((s, p, o))
     fileio.write_text(cfg.turtle, merged.serialize(format="turtle"))
-    graphs = {_gid(g) for _, _, _, g in ds.quads((None, None, None, None)) if g is not None}
+    graphs = {graph_id(g) for _, _, _, g in ds.quads((None, None, None, None)) if g is not None}
     report = BuildReport(records=len(records), triples=len(ds), graphs=len(graphs),
                          by_class=class_counts(data), reason=reason,
                          outputs=[cfg.trig, cfg.turtle], warnings=warnings)

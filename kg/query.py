@@ -25,7 +25,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from kg.errors import ParameterError, QueryError
-from kg.namespaces import EGOV, ID, PREFIXES, XSD
+from kg.namespaces import EGOV, ID, XSD
 from kg.store import ResultTable, Store
 from kg.validate import ID_RX
 
@@ -63,7 +63,10 @@ class QueryDef:
 
 def parse_query_file(path: Path) -> QueryDef:
     """Read a .rq file and its header; raise QueryError naming what is missing."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"{path}: cannot read the query file ({exc})", "give a UTF-8 .rq file") from exc
     fields: dict[str, list[str]] = {}
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -158,6 +161,3 @@ def run_query(store: Store, qdef: QueryDef, params: dict[str, str] | None = None
     """Run a library query with bound parameters on any store."""
     return store.select(bind(qdef, params or {}))
 
-
-def prefix_block() -> str:
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

@@ -33,6 +33,12 @@ class Record:
         return self.key_lines.get(key, self.line)
 
 
+def as_list(value: object) -> list:
+    """A field that may hold one value or a list of them, as a list: the data format
+    lets curators write `refs: 42` as well as `refs: [42, 43]`."""
+    return value if isinstance(value, list) else [value]
+
+
 class _LineLoader(yaml.SafeLoader):
     """Safe loader that does not turn dates into datetime objects: the data format
     keeps dates as text so precision (year / month / day) is never lost."""

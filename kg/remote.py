@@ -43,7 +43,7 @@ from kg.errors import (
     StoreError,
     UsageError,
 )
-from kg.namespaces import GRAPH, XSD
+from kg.namespaces import GRAPH, XSD, graph_id
 from kg.store import EmbeddedStore, ResultTable
 
 USER_ENV = "EGOVKG_ENDPOINT_USER"
@@ -308,7 +308,7 @@ def read_graphs(trig_path: Path, default_graph: URIRef = GRAPH["default"]) -> di
     store.parse(Path(trig_path))
     graphs: dict[URIRef, list[Triple]] = {}
     for s, p, o, g in store.dataset.quads((None, None, None, None)):
-        gid = g.identifier if hasattr(g, "identifier") else g
+        gid = graph_id(g)
         gid = default_graph if gid in (None, DATASET_DEFAULT_GRAPH_ID) else gid
         graphs.setdefault(URIRef(gid), []).append((s, p, o))
     store.close()

@@ -6,6 +6,7 @@ from collections import Counter
 
 from rdflib import Dataset, URIRef
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from kg.namespaces import EGOV, ID, RDF
@@ -31,11 +32,11 @@ def _counts_table(title: str, counts: dict[str, int]) -> Table:
 def print_build(out: Console, r: BuildReport) -> None:
     out.print(_counts_table("Entities by class", r.by_class))
     for w in r.warnings:
-        out.print(f"[yellow]warning:[/] {w}")
+        out.print(f"[yellow]warning:[/] {escape(w)}")
     reason = "HermiT: consistent" if r.reason else "HermiT: skipped (--no-reason)"
     out.print(f"{r.records} records -> {r.triples} triples in {r.graphs} named graphs; {reason}")
     for p in r.outputs:
-        out.print(f"wrote {p}")
+        out.print(f"wrote {p}", markup=False)
 
 
 def coverage(ds: Dataset) -> dict[str, object]:

@@ -25,6 +25,7 @@ from rdflib import Dataset
 from kg import fileio
 from kg.analyse import to_networkx
 from kg.config import Config
+from kg.errors import UsageError
 from kg.graphview import render_view, view_spec, vis_asset
 from kg.pages import write_entity_pages
 from kg.pages_ontology import write_ontology_page
@@ -164,17 +165,23 @@ def index_page(model: SiteModel, g: nx.MultiDiGraph, triples: int, report: SiteR
 
 def build_site(ds: Dataset, out: Path, *, store: Store | None = None, queries: Path | None = None,
                ontology: Path | None = None, images: bool = True) -> SiteReport:
-    """Write the whole site to `out` atomically and report what was written."""
+    """Write the whole site to `out` atomically and report what was written.
+
+    The swap replaces `out` wholesale, so `out` must be new, empty or an earlier site:
+    `--out build` (or the checkout) would otherwise be deleted along with egov.trig."""
     t0 = time.perf_counter()
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "index.html").is_file())):
+        raise UsageError(f"{out} exists and is not a site egov-kg wrote; it would be replaced",
+                         "give a new folder or an earlier site's folder, e.g. build/site")
     cfg = Config()
     queries = queries or cfg.queries
     ontology = ontology or cfg.ontology
     model = read_model(ds, ontology)
     g = to_networkx(ds)
-    if store is None:  # copy into Oxigraph ourselves: rdflib yields a graph or its IRI as the 4th element
+    if store is None:  # the query pages need a store: copy the dataset into Oxigraph
         emb = EmbeddedStore("oxigraph")
-        emb.dataset.addN((s, p, o, emb.dataset.graph(getattr(g4, "identifier", g4)))
-                         for s, p, o, g4 in ds.quads((None, None, None, None)) if g4 is not None)
+        emb.add_dataset(ds)
         store = emb
     report = SiteReport(out=Path(out), nodes=g.number_of_nodes(), edges=g.number_of_edges(), entities=len(model.entities))
     runs = run_library(store, queries, model)

@@ -25,6 +25,11 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def shorten(text: str, n: int) -> str:
+    """At most n characters, cut at a word's end with an ellipsis: canvas labels, tooltips, timeline labels."""
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
 def script_json(value: object) -> str:
     """JSON safe inside <script>: '<', '>' and '&' become \\u003c etc., so no '</script>' or '<!--' can appear."""
     return (json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e")

@@ -162,7 +162,9 @@ def ontology_annotations(onto: Graph | Dataset) -> tuple[dict[str, str], dict[st
     return labels, defs
 
 
-def _entity_id(term: object) -> str | None:
+def entity_id(term: object) -> str | None:
+    """The record id of an entity IRI (id:shenzhen -> 'shenzhen'); None for any other term,
+    including IRIs below an entity such as a stage's id:x/beginning."""
     s = str(term)
     return s[len(str(ID)):] if isinstance(term, URIRef) and s.startswith(str(ID)) and "/" not in s[len(str(ID)):] else None
 
@@ -185,7 +187,7 @@ def read_model(ds: Dataset, ontology: Path | None = None) -> SiteModel:
     graphs = {o: s for s, ps in by_subject.items() for p, o in ps if p == EGOV.describes}
     entities: dict[str, Entity] = {}
     for ent, g in graphs.items():
-        eid = _entity_id(ent)
+        eid = entity_id(ent)
         if eid is None:
             continue
         cls = local(one(ent, RDF.type) or "")
@@ -205,14 +207,14 @@ def read_model(ds: Dataset, ontology: Path | None = None) -> SiteModel:
                        for c in sorted((o for p, o in by_subject[g] if p == EGOV.citation), key=_citation_order)]  # type: ignore[index]
         entities[eid] = e
     for ent in graphs:
-        eid = _entity_id(ent)
+        eid = entity_id(ent)
         if eid is None:
             continue
         facts = entities[eid].facts
         for p, o in by_subject[ent]:
             if p in _NOT_FACTS:
                 continue
-            tid = _entity_id(o)
+            tid = entity_id(o)
             if tid in entities:
                 facts.append(Fact(str(p), labels.get(str(p), local(p)), entities[tid].label, tid))
                 if tid != eid:
@@ -235,9 +237,9 @@ def _citation_order(c: object) -> tuple[int, str]:
 
 def _citation(c: URIRef, by_subject: dict, labels: dict[str, str], one) -> Citation:  # type: ignore[no-untyped-def]
     doc = one(c, EGOV.document)
-    doc_id = _entity_id(doc) if doc is not None else None
+    doc_id = entity_id(doc) if doc is not None else None
     conf = one(c, EGOV.confidence)
-    refs = sorted((_entity_id(o) or str(o), _text(one(o, RDFS.label)) or str(o))
+    refs = sorted((entity_id(o) or str(o), _text(one(o, RDFS.label)) or str(o))
                   for p, o in by_subject.get(c, []) if p == EGOV.citesReference)
     return Citation(document=doc_id, document_label=_text(one(doc, RDFS.label)) if doc is not None else "",
                     document_file=_text(one(doc, DCTERMS.identifier)) if doc is not None else "",
@@ -253,7 +255,7 @@ def _effective_places_and_stages(entities: dict[str, Entity], by_subject: dict) 
     and a stage's place for a stage; a district also counts for its city, so Lu'an's
     view includes what happened in Jinan district."""
     def objs(eid: str, p: URIRef) -> list[str]:
-        return [t for _, o in by_subject.get(ID[eid], []) if _ == p and (t := _entity_id(o)) in entities]
+        return [t for _, o in by_subject.get(ID[eid], []) if _ == p and (t := entity_id(o)) in entities]
 
     within = {eid: objs(eid, EGOV.withinArea) for eid, e in entities.items() if e.family == "place"}
     stage_place = {eid: objs(eid, EGOV.stageOf) for eid, e in entities.items() if e.type == "Stage"}
@@ -275,5 +277,5 @@ def _effective_places_and_stages(entities: dict[str, Entity], by_subject: dict) 
         e.stages = sorted(stages)
 
 
-__all__ = ["COLOURS", "FAMILIES", "FAMILY", "Citation", "Entity", "Fact", "Family", "SiteModel", "family_of",
-           "ontology_annotations", "read_model"]
+__all__ = ["COLOURS", "FAMILIES", "FAMILY", "Citation", "Entity", "Fact", "Family", "SiteModel", "entity_id",
+           "family_of", "ontology_annotations", "read_model"]

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from rdflib import Dataset
+from rdflib.query import Result
 from rdflib.term import Node
 
 from kg.errors import StoreError, UsageError
+from kg.namespaces import graph_id
 
 EMBEDDED_KINDS = ("oxigraph", "memory")
 
@@ -70,7 +72,7 @@ class EmbeddedStore:
 
     def add_dataset(self, ds: Dataset) -> None:
         """Copy every quad of ds (named graphs preserved)."""
-        self.dataset.addN((s, p, o, self.dataset.graph(getattr(g, "identifier", g)))
+        self.dataset.addN((s, p, o, self.dataset.graph(graph_id(g)))
                           for s, p, o, g in ds.quads((None, None, None, None)) if g is not None)
 
     def parse(self, path: Path, fmt: str | None = None) -> None:
@@ -79,22 +81,31 @@ class EmbeddedStore:
             raise UsageError(f"{path}: no such file", "run 'egovkg build' first")
         if fmt is None:
             fmt = "trig" if path.suffix == ".trig" else "turtle" if path.suffix == ".ttl" else None
+        parser = fmt
         if self.name == "oxigraph" and fmt in ("trig", "turtle", "nquads", "nt"):
-            fmt = "ox-" + fmt  # Oxigraph's native Rust parser, straight into the store
-        self.dataset.parse(str(path), format=fmt)
-
-    def select(self, sparql: str) -> ResultTable:
+            parser = "ox-" + fmt  # Oxigraph's native Rust parser, straight into the store
         try:
-            res = self.dataset.query(sparql)
+            self.dataset.parse(str(path), format=parser)
+        except Exception as exc:  # a truncated or hand-edited build: parsers raise SyntaxError, OSError, ...
+            detail = " ".join(str(exc).split())[:300] or type(exc).__name__  # one line, however the parser words it
+            raise UsageError(f"{path}: cannot be read as {fmt or 'RDF'}: {detail}",
+                             "run 'egovkg build' again to rewrite it") from exc
+
+    def _query(self, sparql: str) -> Result:
+        try:
+            return self.dataset.query(sparql)
         except Exception as exc:  # rdflib/pyoxigraph raise many types for bad SPARQL
             raise StoreError(f"query failed on the {self.name} store: {exc}",
                              "check the SPARQL syntax of the query") from exc
+
+    def select(self, sparql: str) -> ResultTable:
+        res = self._query(sparql)
         if res.type != "SELECT":
             raise StoreError(f"expected a SELECT query, got {res.type}", "use 'ask' for ASK queries")
         return ResultTable([str(v) for v in res.vars], [tuple(row) for row in res])
 
     def ask(self, sparql: str) -> bool:
-        return bool(self.dataset.query(sparql).askAnswer)
+        return bool(self._query(sparql).askAnswer)
 
     def triple_count(self) -> int:
         return len(self.dataset)  # quads in all graphs

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from kg import fileio
 from kg.records import Record, read_all
 
 
@@ -45,10 +46,9 @@ def write_synthetic_data(data_dir: Path, out_dir: Path, n: int, city: str = "she
     records, problems = read_all(data_dir, data_dir.parent)
     if problems:
         raise ValueError(problems[0])
-    out_dir.mkdir(parents=True, exist_ok=True)
     for f in data_dir.glob("*.yaml"):
-        (out_dir / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+        fileio.write_text(out_dir / f.name, f.read_text(encoding="utf-8"))
     clones = clone_city(records, city, n)
-    (out_dir / f"synthetic-{city}-{n}.yaml").write_text(
-        yaml.safe_dump({"records": clones}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    fileio.write_text(out_dir / f"synthetic-{city}-{n}.yaml",
+                      yaml.safe_dump({"records": clones}, allow_unicode=True, sort_keys=False))
     return out_dir

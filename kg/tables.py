@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.config import Config
-from kg.errors import UsageError
+from kg.errors import QueryError, UsageError
 from kg.namespaces import ID
 from kg.query import QueryDef, load_library, run_query
 from kg.store import Store
@@ -80,6 +80,9 @@ class _Runner:
         self.library: dict[str, QueryDef] = load_library(queries)
 
     def rows(self, name: str, **params: str) -> list[dict[str, str]]:
+        if name not in self.library:
+            raise QueryError(f"the table needs the library query '{name}', which is not in the query folder",
+                             f"restore queries/{name}.rq")
         table = run_query(self.store, self.library[name], params)
         return [{v: _text(t) for v, t in zip(table.variables, r, strict=True)} for r in table.rows]
 

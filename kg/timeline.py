@@ -24,7 +24,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from kg.sitehtml import entity_href, esc, json_block, link, page, write
+from kg.sitehtml import entity_href, esc, json_block, link, page, shorten, write
 from kg.sitemodel import COLOURS, FAMILY, Entity, SiteModel
 
 LANES = {"social": {"reform", "change", "document"}, "technical": {"technology"}}
@@ -147,10 +147,6 @@ def timeline_places(model: SiteModel) -> list[str]:
     return sorted(counts, key=lambda p: (-counts[p], p))
 
 
-def _short(text: str, n: int = LABEL_CHARS) -> str:
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
-
 def _hover(model: SiteModel, ev: Event) -> str:
     e = model.entities[ev.id]
     lines = [f"<b>{esc(e.label)}</b>", esc(f"{e.type_label} · {ev.when or 'undated'}")]
@@ -158,7 +154,7 @@ def _hover(model: SiteModel, ev: Event) -> str:
         lines.append("no date in the source: placed inside its stage, position not meaningful")
     for c in e.citations[:1]:
         lines.append(esc(f"Source: {c.document_label or c.document_file}, section {c.section} ({c.confidence})"))
-        quote = _short(c.quote, 220)
+        quote = shorten(c.quote, 220)
         lines += [esc(quote[i:i + 70]) for i in range(0, len(quote), 70)]
     lines.append("click: open its page")
     return "<br>".join(lines)
@@ -196,8 +192,8 @@ def figure(tl: Timeline, model: SiteModel, root: str = "../") -> go.Figure:
                     continue
                 name = FAMILY[fam].label + ("" if dated else " — undated, placed in its stage")
                 fig.add_trace(go.Scatter(
-                    x=[e.x for e in evs], y=[y[e.id] for e in evs], mode="markers+text", name=name,
-                    text=[esc(_short(e.label)) for e in evs], textposition="middle right", textfont={"size": 10},
+                    x=[e.x for e in evs], y=[y[e.id] for e in evs], mode="markers+text", name=esc(name),
+                    text=[esc(shorten(e.label, LABEL_CHARS)) for e in evs], textposition="middle right", textfont={"size": 10},
                     marker={"symbol": SYMBOLS[fam] + ("" if dated else "-open"), "size": 11, "color": COLOURS[lane],
                             "line": {"width": 1.5 if not dated else 0.5, "color": COLOURS[lane] if not dated else "#333"}},
                     customdata=[[e.id, entity_href(root, e.id)] for e in evs],

@@ -21,7 +21,7 @@ from kg.dates import parse_date
 from kg.errors import Problem
 from kg.fields import CONCEPTS, FIELDS, SOURCE_KEYS
 from kg.namespaces import EGOV
-from kg.records import Record
+from kg.records import Record, as_list
 
 ID_RX = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _WS = re.compile(r"\s+")
@@ -40,10 +40,6 @@ def ontology_classes(ontology: Path) -> set[str]:
 def _suggest(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
-
-
-def _as_list(value: object) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 class _Checker:
@@ -117,7 +113,7 @@ class _Checker:
     def check_value(self, rec: Record, key: str, kind: str, value: object) -> None:
         if kind in ("text",) and not isinstance(value, str):
             self.add(rec, key, "expected text", "quote the value")
-        elif kind == "texts" and not all(isinstance(v, str) for v in _as_list(value)):
+        elif kind == "texts" and not all(isinstance(v, str) for v in as_list(value)):
             self.add(rec, key, "expected text or a list of texts", "quote each value")
         elif kind == "date" or key == "as_of":
             try:
@@ -125,7 +121,7 @@ class _Checker:
             except ValueError as exc:
                 self.add(rec, key, str(exc), "write the date as \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"")
         elif kind in ("ref", "refs"):
-            values = _as_list(value)
+            values = as_list(value)
             if kind == "ref" and len(values) != 1:
                 self.add(rec, key, "takes exactly one id", "keep one id")
             for v in values:
@@ -134,7 +130,7 @@ class _Checker:
                              _suggest(str(v), self.ids) or "define a record with that id, or correct the id")
         elif kind in ("concept", "concepts"):
             allowed = CONCEPTS[key]
-            for v in _as_list(value):
+            for v in as_list(value):
                 if not isinstance(v, str) or v not in allowed:
                     self.add(rec, key, f"'{v}' is not allowed", f"use one of: {', '.join(allowed)}")
         elif kind == "int" and (isinstance(value, bool) or not isinstance(value, int)):
@@ -144,7 +140,7 @@ class _Checker:
                      "write digits only (e.g. 17.68); put words like 'around' in qualifier")
 
     def check_sources(self, rec: Record, value: object) -> None:
-        entries = _as_list(value)
+        entries = as_list(value)
         if not entries:
             self.add(rec, "source", "empty source", "give at least one citation with doc, section and quote")
         for s in entries:
@@ -165,7 +161,7 @@ class _Checker:
             conf = s.get("confidence", "confident")
             if not isinstance(conf, str) or conf not in CONCEPTS["confidence"]:
                 self.add(rec, "source", f"confidence '{conf}' is not allowed", "use confident, suspected or inferred")
-            for n in _as_list(s.get("refs", [])):
+            for n in as_list(s.get("refs", [])):
                 if isinstance(n, str):
                     if self.types.get(n) != "CitedWork":
                         self.add(rec, "source", f"reference '{n}' is not the id of a CitedWork record",
@@ -176,7 +172,7 @@ class _Checker:
                 elif (self.doc_ids.get(doc), n) not in self.cited:
                     self.add(rec, "source", f"reference [{n}] of {doc} has no CitedWork record",
                              f"add ref-{doc[:3]}-{n} to data/references-{doc[:3]}.yaml")
-            for key in _as_list(s.get("supports", [])):
+            for key in as_list(s.get("supports", [])):
                 if not isinstance(key, str) or key not in rec.data or FIELDS.get(key) is None \
                         or (FIELDS[key].predicate is None and key != "type"):
                     self.add(rec, "source", f"'supports' names '{key}', which is not a field of this record",
@@ -192,10 +188,10 @@ class _Checker:
 
     def check_coverage(self, rec: Record) -> None:
         """Once a record's citations say what they support, every fact must be supported by one."""
-        cits = [c for c in _as_list(rec.data.get("source", [])) if isinstance(c, dict)]
+        cits = [c for c in as_list(rec.data.get("source", [])) if isinstance(c, dict)]
         if not any("supports" in c for c in cits):
             return
-        covered = {k for c in cits for k in _as_list(c.get("supports", [])) if isinstance(k, str)}
+        covered = {k for c in cits for k in as_list(c.get("supports", [])) if isinstance(k, str)}
         whole = any("supports" not in c for c in cits)
         for key in rec.data:
             if key not in ("id", "source", "note") and key not in covered and not whole:

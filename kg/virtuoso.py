@@ -40,6 +40,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg import fileio
 from kg.errors import EndpointAuthError, StoreError, UsageError
 
 DEFAULT_HOME = Path(".egovkg/virtuoso")
@@ -131,7 +132,7 @@ def write_config(home: Path, http_port: int, sql_port: int) -> Path:
     home = home.resolve()
     (home / "vsp").mkdir(parents=True, exist_ok=True)
     ini = home / "virtuoso.ini"
-    ini.write_text(_INI.format(home=home, http_port=http_port, sql_port=sql_port), encoding="utf-8")
+    fileio.write_text(ini, _INI.format(home=home, http_port=http_port, sql_port=sql_port))
     return ini
 
 
@@ -225,7 +226,7 @@ def _initialise(home: Path, password: str) -> None:
     """First start only: set the dba password (on stdin) and checkpoint."""
     quoted = password.replace("'", "''")
     isql(home, f"USER_SET_PASSWORD ('dba', '{quoted}');\ncheckpoint;\n")
-    (home / _READY_MARKER).write_text("dba password set from $" + PASSWORD_ENV + "\n", encoding="utf-8")
+    fileio.write_text(home / _READY_MARKER, "dba password set from $" + PASSWORD_ENV + "\n")
 
 
 def _drop_system_graphs(url: str) -> None:

@@ -122,3 +122,38 @@ def test_new_city_scaffold_then_validate_lists_todos(data_copy: Path):
     assert val.returncode == 1
     assert "hangzhou.yaml:8: [hangzhou] field 'source': unknown document 'TODO-source-file.txt'" in val.stderr
     assert "field 'start': 'TODO-YYYY' is not a date" in val.stderr
+
+
+def test_corrupt_build_is_a_one_line_error(tmp_path: Path):
+    (tmp_path / "egov.trig").write_text("garbage <<<")
+    for args in (["query", "reforms-by-stage", "--out", str(tmp_path)], ["analyse", "--out", str(tmp_path)]):
+        res = run(*args)
+        assert res.returncode == 2, res.stderr
+        assert "cannot be read as trig" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_unwritable_outputs_and_missing_inputs(mini_out: Path, tmp_path: Path):
+    folder = tmp_path / "afolder"
+    folder.mkdir()
+    res = run("graph", "--build", str(mini_out), "--out", str(folder))
+    assert res.returncode == 2 and "cannot write" in res.stderr and "Traceback" not in res.stderr
+    keep = tmp_path / "notasite"
+    keep.mkdir()
+    (keep / "precious.txt").write_text("keep me")
+    res = run("site", "--build", str(mini_out), "--out", str(keep), "--no-images")
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert (keep / "precious.txt").read_text() == "keep me"
+    res = run("validate", str(tmp_path / "nonexistent"))
+    assert res.returncode == 2 and "no such file" in res.stderr
+
+
+def test_terminal_table_prints_markup_like_text_literally():
+    from rdflib import Literal
+    from rich.console import Console
+
+    from kg.output import rich_table
+    from kg.store import ResultTable
+
+    console = Console(record=True, width=100)
+    console.print(rich_table(ResultTable(["label"], [(Literal("a [/x] b [bold]c"),)])))
+    assert "a [/x] b [bold]c" in console.export_text()
