@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from kg.namespaces import DCTERMS, EGOV, ORG, RDFS, SKOS, TIME, URIRef
+from kg.namespaces import DCTERMS, EGOV, ORG, PROV, RDFS, SKOS, TIME, URIRef
 
 Kind = Literal["text", "texts", "date", "ref", "refs", "concept", "concepts", "int", "number"]
 
@@ -38,7 +38,36 @@ CONCEPTS: dict[str, dict[str, URIRef]] = {
         "interest-network": EGOV.InterestNetwork,
     },
     "confidence": {"confident": EGOV.confident, "suspected": EGOV.suspected, "inferred": EGOV.inferred},
+    "kind": {k: EGOV[f"kind-{k}"] for k in (
+        "enabled", "prompted", "responded-to", "built-on", "required", "constrained", "created")},
+    "basis": {"stated": EGOV["basis-stated"], "inferred": EGOV["basis-inferred"]},
 }
+
+
+@dataclass(frozen=True)
+class InfluenceKind:
+    """How one kind of influence reads, and the shortcut triple derived from it.
+
+    `from` is always the influencer and `to` the influenced (PROV's direction is
+    the other way: `to prov:wasInfluencedBy from`). The shortcut property reads
+    in the kind's natural sentence: `from egov:enabled to`, but
+    `to egov:respondedTo from`, hence `subject`."""
+
+    token: str
+    shortcut: URIRef
+    subject: Literal["from", "to"]
+    reads: str
+
+
+INFLUENCE_KINDS: dict[str, InfluenceKind] = {k.token: k for k in (
+    InfluenceKind("enabled", EGOV.enabled, "from", "{from} made {to} possible"),
+    InfluenceKind("prompted", EGOV.prompted, "from", "{from} caused, triggered or gave rise to {to}"),
+    InfluenceKind("responded-to", EGOV.respondedTo, "to", "{to} was introduced in response to {from}"),
+    InfluenceKind("built-on", EGOV.builtOn, "to", "{to} built on or used {from}"),
+    InfluenceKind("required", EGOV.required, "from", "{from} made {to} necessary (required or forced it)"),
+    InfluenceKind("constrained", EGOV.constrained, "from", "{from} limited or hindered {to}"),
+    InfluenceKind("created", EGOV.created, "from", "{from} established or created {to}"),
+)}
 
 _FIELDS: list[Field] = [
     # identity and description
@@ -49,7 +78,7 @@ _FIELDS: list[Field] = [
     Field("description", DCTERMS.description, "text", "One or two sentences, close to the source's wording."),
     Field("note", SKOS.note, "text", "Curator's note: ambiguity, garbling, how a fact was read."),
     # time
-    Field("date", EGOV.date, "date", "When: YYYY, YYYY-MM or YYYY-MM-DD (quote it in YAML)."),
+    Field("date", EGOV.date, "date", "When: YYYY, YYYY-MM or YYYY-MM-DD; bounds only: YYYY/YYYY, ../YYYY (before), YYYY/.. (from)."),
     Field("start", EGOV.startDate, "date", "When it began (same forms as date)."),
     Field("end", EGOV.endDate, "date", "When it ended; omit when ongoing."),
     Field("stage_number", EGOV.stageNumber, "int", "Order of a Stage within its place, from 1."),
@@ -59,10 +88,6 @@ _FIELDS: list[Field] = [
     Field("stage", EGOV.duringStage, "refs", "Stage(s) during which it happened or was built."),
     Field("stage_of", EGOV.stageOf, "ref", "Place whose development a Stage belongs to."),
     Field("next_stage", TIME.intervalMeets, "ref", "The Stage that follows this one."),
-    Field("enabled", EGOV.enabled, "refs", "Technical elements this social element made possible."),
-    Field("prompted", EGOV.prompted, "refs", "Social elements this technical element gave rise to."),
-    Field("addresses", EGOV.addresses, "refs", "Challenges it was introduced to tackle."),
-    Field("caused_challenge", EGOV.causedChallenge, "refs", "Challenges it gave rise to."),
     Field("responsible_agency", EGOV.responsibleAgency, "refs", "Agency that carried out, issued, runs or is in charge of it."),
     Field("built_by", EGOV.builtBy, "refs", "Organisation(s) that built the technology."),
     Field("provided_by", EGOV.providedBy, "refs", "Organisation(s) that provide or operate the technology."),
@@ -77,7 +102,6 @@ _FIELDS: list[Field] = [
     Field("involves", EGOV.involves, "refs", "Persons or organisations central to an Event."),
     Field("quantity_of", EGOV.quantityOf, "refs", "Entity (or entities) a Quantity describes."),
     Field("mediating_technology", EGOV.mediatingTechnology, "refs", "CollaborationCase: technology the collaboration ran on."),
-    Field("led_to", EGOV.ledTo, "refs", "What an event or contextual factor gave rise to (proposal, reform, strategy)."),
     Field("funded_by", EGOV.fundedBy, "refs", "Organisation that funds or owns it (e.g. a state-owned enterprise)."),
     Field("concerns", EGOV.concerns, "refs", "Organisation or thing a contextual factor or challenge is about."),
     Field("url", EGOV.url, "text", "Web address the source gives, as written."),
@@ -87,6 +111,11 @@ _FIELDS: list[Field] = [
     Field("original", ORG.originalOrganization, "refs", "AgencyChange: organisations before the change."),
     Field("resulting", ORG.resultingOrganization, "refs", "AgencyChange: organisations after the change."),
     Field("joint_optimisation", EGOV.jointOptimisation, "refs", "Stage: the Outcome the subsystems achieved."),
+    # influences (type: Influence): a qualified, cited link from an influencer to the influenced
+    Field("from", PROV.influencer, "ref", "Influence: the influencer (the thing that acted)."),
+    Field("to", EGOV.influenced, "ref", "Influence: the influenced thing (PROV: `to prov:wasInfluencedBy from`)."),
+    Field("kind", EGOV.influenceKind, "concept", "Influence: how `from` influenced `to` (see INFLUENCE_KINDS)."),
+    Field("basis", EGOV.basis, "concept", "Influence: stated (a quoted sentence states it) or inferred (our reading; note required)."),
     # controlled vocabularies (values are tokens from CONCEPTS)
     Field("mode", EGOV.mode, "concepts", "E-government mode(s): G2G, G2E, G2B, G2C."),
     Field("subsystem", EGOV.subsystem, "concept", "STS subsystem: social, technical or contextual."),

@@ -109,8 +109,16 @@ def read_file(path: Path, root: Path | None = None) -> tuple[list[Record], list[
                     data[key] = _construct(v, loader)
                 except yaml.YAMLError as exc:
                     problems.append(Problem(shown, k.start_mark.line + 1, key, f"bad value: {exc}", "quote the value"))
+            if data.get("type") == "Influence" and "id" not in data:
+                data = {"id": influence_id(data), **data}
             records.append(Record(data, shown, line, key_lines))
     return records, problems
+
+
+def influence_id(data: dict[str, Any]) -> str:
+    """The id of an Influence record that gives none: `{from}-{kind}-{to}`, so the
+    same link stated twice is one record (add a second citation instead)."""
+    return f"{data.get('from')}-{data.get('kind')}-{data.get('to')}"
 
 
 def data_files(path: Path) -> list[Path]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
-from kg.dates import parse_date
+from kg.dates import parse_date, parse_when
 from kg.errors import Problem
 from kg.fields import CONCEPTS, FIELDS, SOURCE_KEYS
 from kg.namespaces import EGOV
@@ -88,7 +88,9 @@ class _Checker:
         elif rtype not in self.classes:
             self.add(rec, "type", f"unknown type '{rtype}'",
                      _suggest(str(rtype), self.classes) or "use a class of ontology/egov.ttl (see docs/data-format.md)")
-        if not isinstance(d.get("label"), str) or not d.get("label", "").strip():
+        if rtype == "Influence":
+            self.check_influence(rec)
+        elif not isinstance(d.get("label"), str) or not d.get("label", "").strip():
             self.add(rec, "label" if "label" in d else None, "record needs a non-empty text 'label'",
                      "add 'label: Name as the source gives it'")
         if "source" not in d:
@@ -103,6 +105,7 @@ class _Checker:
             elif key not in ("id", "type", "label", "file") or (key == "file" and not isinstance(value, str)):
                 self.check_value(rec, key, f.kind, value)
         self.check_coverage(rec)
+        self.check_stage_dates(rec)
         if "start" in d and "end" in d:
             try:
                 if parse_date(d["end"]).sort_key() < parse_date(d["start"]).sort_key():
@@ -117,7 +120,7 @@ class _Checker:
             self.add(rec, key, "expected text or a list of texts", "quote each value")
         elif kind == "date" or key == "as_of":
             try:
-                parse_date(value)
+                parse_when(value) if key == "date" else parse_date(value)
             except ValueError as exc:
                 self.add(rec, key, str(exc), "write the date as \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"")
         elif kind in ("ref", "refs"):
@@ -138,6 +141,54 @@ class _Checker:
         elif kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
             self.add(rec, key, f"expected a number, got '{value}'",
                      "write digits only (e.g. 17.68); put words like 'around' in qualifier")
+
+    def check_influence(self, rec: Record) -> None:
+        """An influence needs both ends, a kind and a basis; an inferred one says why."""
+        d = rec.data
+        for key, fix in (("from", "the influencer's id"), ("to", "the influenced thing's id"),
+                         ("kind", "one of " + ", ".join(CONCEPTS["kind"])), ("basis", "stated or inferred")):
+            if key not in d:
+                self.add(rec, None, f"an Influence needs '{key}'", f"add '{key}:' with {fix}")
+        if "from" in d and d.get("from") == d.get("to"):
+            self.add(rec, "to", "an influence from a thing to itself", "point 'to' at the influenced thing")
+        if d.get("basis") == "inferred" and not str(d.get("note", "")).strip():
+            self.add(rec, "basis", "an inferred influence needs a 'note' saying what it is inferred from",
+                     "add 'note:' naming the sentences it is read from, or find the sentence that states it")
+        if d.get("basis") == "stated":
+            for c in as_list(d.get("source", [])):
+                if isinstance(c, dict) and c.get("confidence") == "inferred":
+                    self.add(rec, "basis", "a stated influence cites a quote marked confidence: inferred",
+                             "use basis: inferred with a note, or a quote that states the link")
+
+    def check_stage_dates(self, rec: Record) -> None:
+        """A record dated to a year must lie in (one of) its stages' years."""
+        d = rec.data
+        if "date" not in d or "stage" not in d:
+            return
+        try:
+            when = parse_when(d["date"])
+        except ValueError:
+            return
+        lo = getattr(when, "earliest", getattr(when, "year", None))
+        hi = getattr(when, "latest", getattr(when, "year", None))
+        spans = []
+        for sid in as_list(d["stage"]):
+            st = self.ids.get(sid) if isinstance(sid, str) else None
+            if st is None or st.data.get("type") != "Stage":
+                continue
+            try:
+                s0 = parse_date(st.data["start"]).year if "start" in st.data else None
+                s1 = parse_date(st.data["end"]).year if "end" in st.data else None
+            except ValueError:
+                continue
+            spans.append((s0, s1))
+        if not spans:
+            return
+        fits = any((hi is None or s0 is None or hi >= s0) and (lo is None or s1 is None or lo <= s1) for s0, s1 in spans)
+        if not fits:
+            shown = ", ".join(f"{a or '..'}-{b or 'now'}" for a, b in spans)
+            self.add(rec, "date", f"date {d['date']} lies outside its stage ({shown})",
+                     "correct the date or the stage; a thing before the first stage has no stage")
 
     def check_sources(self, rec: Record, value: object) -> None:
         entries = as_list(value)

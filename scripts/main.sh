@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-python3 -m kg build
-python3 -m kg examples
-python3 -m kg graph --out build/graph.html
-python3 -m kg site
+.venv/bin/python -m kg build
+.venv/bin/python -m kg examples
+.venv/bin/python -m kg graph --out build/graph.html
+.venv/bin/python -m kg site
 echo "open build/site/index.html in a browser (works offline)"

@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
-python3 -m pytest -q "$@"
+.venv/bin/python -m pytest -q "$@"
