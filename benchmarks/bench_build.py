@@ -16,12 +16,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from kg import fileio
+from kg.build.load import load_records
+from kg.build.pipeline import read_and_check
+from kg.build.reason import check_consistency
+from kg.build.shapes import check_shapes
+from kg.build.synthetic import write_synthetic_data
 from kg.config import Config
-from kg.load import load_records
-from kg.pipeline import read_and_check
-from kg.reason import check_consistency
-from kg.shapes import check_shapes
-from kg.synthetic import write_synthetic_data
 
 
 def run(cfg: Config, reason: bool) -> dict[str, float]:

@@ -29,12 +29,12 @@ from pathlib import Path
 import networkx as nx
 
 from kg import fileio
-from kg.analyse import to_networkx
+from kg.analyse.graph import to_networkx
+from kg.build.pipeline import build
 from kg.config import Config
-from kg.graphview import layout_positions, render_view, view_spec
-from kg.pipeline import build
-from kg.site import build_site
-from kg.sitemodel import read_model
+from kg.site.build import build_site
+from kg.site.model import read_model
+from kg.site.network import layout_positions, render_view, view_spec
 from kg.store import open_store
 
 SHARED_TYPES = {"Nation", "Company", "StateOwnedEnterprise", "University", "NGO", "KeyTechnology"}

@@ -16,11 +16,11 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from kg.build.pipeline import build
+from kg.build.synthetic import write_synthetic_data
 from kg.config import Config
-from kg.pipeline import build
-from kg.query import load_library, run_query
-from kg.store import EmbeddedStore
-from kg.synthetic import write_synthetic_data
+from kg.query.library import load_library, run_query
+from kg.store.embedded import EmbeddedStore
 
 
 def timed(fn, repeat: int) -> float:

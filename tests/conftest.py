@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.build.pipeline import build
 from kg.config import Config
-from kg.pipeline import build
 from kg.store import EmbeddedStore, open_store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from kg.analyse import coevolution_links, cross_subsystem_share, most_connected, to_networkx
+from kg.analyse.graph import coevolution_links, cross_subsystem_share, most_connected, to_networkx
 
 
 def test_graph_has_every_entity_but_bibliography(real_build):

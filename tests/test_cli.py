@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.cli import app
+from kg.cli.main import app
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -151,8 +151,8 @@ def test_terminal_table_prints_markup_like_text_literally():
     from rdflib import Literal
     from rich.console import Console
 
-    from kg.output import rich_table
-    from kg.store import ResultTable
+    from kg.query.output import rich_table
+    from kg.store.embedded import ResultTable
 
     console = Console(record=True, width=100)
     console.print(rich_table(ResultTable(["label"], [(Literal("a [/x] b [bold]c"),)])))

@@ -21,12 +21,12 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from kg import virtuoso
 from kg.errors import EndpointAuthError, EndpointResponseError, EndpointTimeout, EndpointUnreachable
 from kg.namespaces import GRAPH
-from kg.query import QueryDef, load_library, run_query
-from kg.remote import RemoteStore, publish
-from kg.store import EmbeddedStore, ResultTable
+from kg.query.library import QueryDef, load_library, run_query
+from kg.store import virtuoso
+from kg.store.embedded import EmbeddedStore, ResultTable
+from kg.store.remote import RemoteStore, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = load_library(ROOT / "queries")
@@ -285,7 +285,7 @@ def example_params(qdef: QueryDef) -> list[dict[str, str]]:
 
 
 # Queries Virtuoso 7.2.5 (Debian 12) answers differently, with the cause, if any. Empty since
-# kg.query binds each parameter with its own single-variable VALUES block: one multi-variable
+# kg.query.library binds each parameter with its own single-variable VALUES block: one multi-variable
 # VALUES row in a group with BIND and FILTER EXISTS made Virtuoso lose the binding.
 VIRTUOSO_BUGS: dict[str, str] = {
 }

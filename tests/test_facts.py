@@ -16,8 +16,8 @@ import yaml
 from rdflib import Literal
 from rdflib.term import Identifier
 
-from kg.dates import parse_date
-from kg.fields import CONCEPTS, FIELDS
+from kg.build.dates import parse_date
+from kg.build.fields import CONCEPTS, FIELDS
 from kg.namespaces import EGOV, ID, RDF, RDFS, record_graph_iri
 
 FACTS = Path(__file__).parent / "facts"

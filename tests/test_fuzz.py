@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from kg.build.pipeline import validate
 from kg.config import Config
 from kg.errors import ValidationError
-from kg.pipeline import validate
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 PIECES = [": ", "- ", "[", "]", "{", "\"", "'", "\t", "  ", "\n", "id: shenzhen", "2009-99-99", "null", "&a", "*a",

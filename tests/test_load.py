@@ -71,7 +71,7 @@ def test_iris_depend_on_ids_only(mini_build, tmp_path):
     """Reordering records in a file changes no IRI."""
     from dataclasses import replace
 
-    from kg.pipeline import build
+    from kg.build.pipeline import build
 
     cfg, _, ds = mini_build
     text = (cfg.data / "mini.yaml").read_text()

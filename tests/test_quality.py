@@ -10,10 +10,10 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg.fields import FIELDS, SOURCE_KEYS
+from kg.build.fields import FIELDS, SOURCE_KEYS
+from kg.build.records import read_all
+from kg.build.validate import normalise
 from kg.namespaces import EGOV
-from kg.records import read_all
-from kg.validate import normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 

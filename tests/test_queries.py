@@ -3,7 +3,7 @@
 Every queries/<name>.rq has tests/queries/<name>.yaml with expectations taken from the seed
 texts (each file quotes the passage). A case is
 
-    params: {place: shenzhen}          # optional, bound through kg.query like the CLI does
+    params: {place: shenzhen}          # optional, bound through kg.query.library like the CLI does
     min_rows: 3                        # optional
     rows: 3                            # optional, exact
     contains: [{column: value, ...}]   # rows that must be present (all listed columns equal)
@@ -37,9 +37,9 @@ from rdflib.term import Node
 
 from kg.config import Config
 from kg.namespaces import EGOV, ID, PREFIXES
-from kg.output import short
-from kg.query import QueryDef, parse_query_file, run_query
-from kg.store import ResultTable
+from kg.query.library import QueryDef, parse_query_file, run_query
+from kg.query.output import short
+from kg.store.embedded import ResultTable
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_DIR = Config().queries

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Dataset
 
+from kg.build.reason import check_consistency
 from kg.errors import InconsistentError
 from kg.namespaces import EGOV, GRAPH, ID
-from kg.reason import check_consistency
 
 
 def test_real_data_is_consistent(real_build):

@@ -16,15 +16,15 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from kg.analyse import to_networkx
+from kg.analyse.graph import to_networkx
+from kg.build.pipeline import build
 from kg.config import Config
-from kg.graphview import layout_positions, vis_asset, write_graph_page
-from kg.pipeline import build
-from kg.site import build_site
-from kg.sitehtml import esc, json_block, script_json
-from kg.sitemodel import read_model
+from kg.site.build import build_site
+from kg.site.html import esc, json_block, script_json
+from kg.site.model import read_model
+from kg.site.network import layout_positions, vis_asset, write_graph_page
+from kg.site.timeline import build_timeline, date_x
 from kg.store import open_store
-from kg.timeline import build_timeline, date_x
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -205,7 +205,7 @@ def test_graph_page_is_one_offline_file(mini_build, tmp_path):
 
 
 def test_cli_site_command(mini_build, tmp_path):
-    from kg.cli_site import register
+    from kg.cli.site import register
 
     cfg, _, _ = mini_build
     app = typer.Typer()

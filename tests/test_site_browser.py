@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.analyse import to_networkx
+from kg.analyse.graph import to_networkx
+from kg.build.pipeline import build
 from kg.config import Config
-from kg.pipeline import build
-from kg.site import build_site
-from kg.sitemodel import read_model
+from kg.site.build import build_site
+from kg.site.model import read_model
 from kg.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +111,7 @@ def test_whole_graph_view_has_every_node(browser, real_site):
 
 def test_single_file_graph_page(browser, real_build, tmp_path):
     """`egovkg graph`'s one-file page (everything inlined) works offline with the same script."""
-    from kg.graphview import write_graph_page
+    from kg.site.network import write_graph_page
 
     n = write_graph_page(real_build[2], tmp_path / "graph.html")
     v = visit(browser, tmp_path / "graph.html")

@@ -13,9 +13,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from kg.cli_tables import register
+from kg.cli.tables import register
 from kg.errors import UsageError
-from kg.tables import Table, regenerate
+from kg.query.tables import Table, regenerate
 
 # Seed 000, Table 1 "STS Perspective of E-Government Development in Shenzhen".
 TABLE1_TECHNICAL = {
@@ -154,7 +154,7 @@ def cli() -> typer.Typer:
     register(app)
 
     @app.command()
-    def noop() -> None:  # a second command keeps typer in multi-command mode, as in kg.cli
+    def noop() -> None:  # a second command keeps typer in multi-command mode, as in kg.cli.main
         """Unused."""
 
     return app

@@ -1,0 +1,2 @@
+"""Stage 4, analyse: the graph as networkx, co-evolution measures from the influence links.
+"""

@@ -1,0 +1,54 @@
+"""Synthetic cities for scale tests and benchmarks.
+
+Clones the curated records of one real city under N new place ids, so the
+synthetic graph has the real shape (same classes, links, provenance) at N times
+the size. Only for measuring: the clones are labelled "(synthetic copy n)" and
+live outside data/.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import yaml
+
+from kg import fileio
+from kg.build.records import Record, read_all
+
+
+def clone_city(records: list[Record], city: str, n: int) -> list[dict]:
+    """Copies of every record whose id starts with '<city>-' (plus the city), renamed to '<city>-synN-...'."""
+    own = [r for r in records if r.id == city or r.id.startswith(city + "-")]
+    own_ids = {r.id for r in own}
+
+    def rename(value: object, k: int) -> object:
+        if isinstance(value, str) and value in own_ids:
+            return value.replace(city, f"{city}-syn{k}", 1)
+        if isinstance(value, list):
+            return [rename(v, k) for v in value]
+        return value
+
+    out = []
+    for k in range(1, n + 1):
+        for r in own:
+            d = copy.deepcopy(r.data)
+            for key, value in list(d.items()):
+                if key not in ("source", "label", "type"):
+                    d[key] = rename(value, k)
+            d["label"] = f"{d['label']} (synthetic copy {k})"
+            out.append(d)
+    return out
+
+
+def write_synthetic_data(data_dir: Path, out_dir: Path, n: int, city: str = "shenzhen") -> Path:
+    """Write a data folder with the real data plus n synthetic copies of a city."""
+    records, problems = read_all(data_dir, data_dir.parent)
+    if problems:
+        raise ValueError(problems[0])
+    for f in data_dir.glob("*.yaml"):
+        fileio.write_text(out_dir / f.name, f.read_text(encoding="utf-8"))
+    clones = clone_city(records, city, n)
+    fileio.write_text(out_dir / f"synthetic-{city}-{n}.yaml",
+                      yaml.safe_dump({"records": clones}, allow_unicode=True, sort_keys=False))
+    return out_dir

@@ -1,0 +1,154 @@
+"""Entity pages and the entity list: every fact with its sources, one page per record.
+
+A student reaches any entity's sources in two clicks from the index (index ->
+entity list, or the search box -> entity page, where "Sources" comes right after
+the description). Every label, id, quote and note is escaped; links between
+pages are relative; the ego network (1-2 hops) reuses the site's network view.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import networkx as nx
+
+from kg.site.html import entity_href, esc, kind_badge, link, page, write
+from kg.site.model import FAMILIES, Citation, Entity, SiteModel
+from kg.site.network import NET_SCRIPTS, net_head, view_body, view_spec
+
+EGO_MAX = 60  # above this many nodes at 2 hops, the ego network shows 1 hop only
+
+
+def ego_graph(g: nx.MultiDiGraph, node: str, model: SiteModel | None = None) -> tuple[nx.MultiDiGraph, int]:
+    """The entity's neighbourhood: its direct links, plus a second hop that does not pass through a
+    place or a stage (they link to everything, so a second hop through them is the whole city);
+    1 hop only when 2 would not stay readable."""
+    und = g.to_undirected(as_view=True)
+    ring1 = set(und.neighbors(node))
+    hubs = {n for n in ring1 if model is not None and n in model.entities and model.entities[n].family in ("place", "stage")}
+    ring2 = {m for n in ring1 - hubs for m in und.neighbors(n)}
+    nodes = {node} | ring1 | ring2
+    if len(ring2 - ring1 - {node}) and len(nodes) <= EGO_MAX:
+        return g.subgraph(nodes).copy(), 2
+    return g.subgraph({node} | ring1).copy(), 1
+
+
+def citers(model: SiteModel) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Which records cite each source document, and each cited work."""
+    by_doc: dict[str, set[str]] = defaultdict(set)
+    by_ref: dict[str, set[str]] = defaultdict(set)
+    for e in model.entities.values():
+        for c in e.citations:
+            if c.document:
+                by_doc[c.document].add(e.id)
+            for ref_id, _ in c.refs:
+                by_ref[ref_id].add(e.id)
+    key = (lambda i: model.entities[i].label.casefold())  # noqa: E731
+    return ({k: sorted(v, key=key) for k, v in by_doc.items()}, {k: sorted(v, key=key) for k, v in by_ref.items()})
+
+
+def _entity_link(model: SiteModel, eid: str, root: str) -> str:
+    e = model.entities.get(eid)
+    return link(entity_href(root, eid), e.label) if e else esc(eid)
+
+
+def citation_html(c: Citation, model: SiteModel, root: str, n: int) -> str:
+    """One source: document (linked), section, confidence, verbatim quote, curator's note, cited works."""
+    doc = (_entity_link(model, c.document, root) if c.document in model.entities
+           else esc(c.document_label or c.document_file))
+    conf = esc(c.confidence) + (" · <strong>disputed</strong>" if c.disputed else "")
+    refs = ""
+    if c.refs:
+        items = "".join(f"<li>{_entity_link(model, rid, root) if rid in model.entities else esc(label)}</li>"
+                        for rid, label in c.refs)
+        refs = f'<div class="small">Cited works (the primary sources behind the claim):<ul>{items}</ul></div>'
+    note = f'<p class="small muted">Note: {esc(c.note)}</p>' if c.note else ""
+    return (f'<div class="source"><div><strong>Source {n}:</strong> {doc}'
+            f'{f" <code>{esc(c.document_file)}</code>" if c.document_file else ""}, section {esc(c.section)}'
+            f' <span class="muted">(confidence: {conf})</span></div>'
+            f'<blockquote class="quote">“{esc(c.quote)}”</blockquote>{note}{refs}</div>')
+
+
+def _facts_table(rows: list[tuple[str, str]], head: tuple[str, str]) -> str:
+    if not rows:
+        return ""
+    body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+    return f"<table><thead><tr><th>{esc(head[0])}</th><th>{esc(head[1])}</th></tr></thead><tbody>{body}</tbody></table>"
+
+
+def entity_page(e: Entity, model: SiteModel, g: nx.MultiDiGraph,
+                docs: dict[str, list[str]], refs: dict[str, list[str]]) -> str:
+    """The page of one entity: what it is, when, its sources, its facts, what links to it, its network."""
+    root = "../"
+    parts = [f'<p>{kind_badge(e.subsystem, e.type_label)} <code>{esc(e.id)}</code>'
+             f'{f" · <strong>{esc(e.when())}</strong>" if e.when() else ""}</p>',
+             f'<h1>{esc(e.label)}</h1>']
+    if e.alt_labels:
+        parts.append(f'<p class="muted">Also called: {esc("; ".join(e.alt_labels))}</p>')
+    if e.description:
+        parts.append(f"<p>{esc(e.description)}</p>")
+    if e.note:
+        parts.append(f'<p class="small muted">Curator\'s note: {esc(e.note)}</p>')
+    parts.append('<h2 id="sources">Sources</h2>')
+    parts += [citation_html(c, model, root, i) for i, c in enumerate(e.citations, start=1)] or ["<p>No source.</p>"]
+    facts = [(esc(f.label), _entity_link(model, f.target, root) if f.target else esc(f.value)) for f in e.facts]
+    dates = [(esc(k), esc(v)) for k, v in (("date", e.date), ("start", e.start), ("end", e.end)) if v]
+    if dates or facts:
+        parts.append('<h2 id="facts">Facts</h2>' + _facts_table(dates + facts, ("property", "value")))
+    incoming = [(esc(f.label), _entity_link(model, f.target or "", root)) for f in e.incoming]
+    if incoming:
+        parts.append(f'<h2 id="linked">Linked from ({len(incoming)})</h2>'
+                     + _facts_table(incoming, ("property (of the other record)", "record")))
+    for title, ids in (("Records citing this document", docs.get(e.id, [])),
+                       ("Records citing this work", refs.get(e.id, []))):
+        if ids:
+            items = "".join(f"<li>{_entity_link(model, i, root)}</li>" for i in ids)
+            parts.append(f'<h2>{esc(title)} ({len(ids)})</h2><ul class="entities">{items}</ul>')
+    scripts: list[str] = []
+    head = ""
+    if e.id in g:
+        ego, hops = ego_graph(g, e.id, model)
+        spec = view_spec(ego, model, root=root)
+        for nd in spec["nodes"]:
+            if nd["id"] == e.id:
+                nd.update({"borderWidth": 4, "color": {"background": nd["color"], "border": "#111111"}})
+        how = "its direct links" if hops == 1 else "its direct links and theirs (not through places and stages)"
+        intro = f'<p class="small muted">{ego.number_of_nodes()} entities: {how}. Double-click one to open it.</p>'
+        parts.append(view_body(spec, "Network around it", intro, model, embedded=True))
+        scripts, head = NET_SCRIPTS, net_head(root)
+    if e.source_line:
+        parts.append(f'<p class="small muted">Data record: <code>{esc(Path(e.source_line).name)}</code></p>')
+    return page(e.label, "".join(parts), root=root, active="entities/index.html", head=head, scripts=scripts)
+
+
+def entity_list(model: SiteModel) -> str:
+    """All entities grouped by kind, with a filter box (also fed by ?q= from the index's search form)."""
+    root = "../"
+    groups: dict[str, list[Entity]] = defaultdict(list)
+    for e in model.sorted_entities():
+        groups[e.type].append(e)
+    order = {c: (i, c) for i, f in enumerate(FAMILIES) for c in sorted(f.classes)}
+    sections = []
+    for cls in sorted(groups, key=lambda c: order.get(c, (99, c))):
+        ents = groups[cls]
+        items = "".join(
+            f'<li data-filter="{esc(" ".join([x.label, x.id, x.type_label, *x.alt_labels]).lower())}">'
+            f'{link(entity_href(root, x.id), x.label)}'
+            f'{f" <span class=muted>({esc(x.when())})</span>" if x.when() else ""}</li>' for x in ents)
+        sections.append(f'<section class="group" id="type-{esc(cls)}"><h2>{esc(ents[0].type_label)} '
+                        f'<span class="muted small">({len(ents)})</span></h2><ul class="entities">{items}</ul></section>')
+    body = (f"<h1>Entities</h1><p>Every record of the graph ({len(model.entities)}), grouped by kind. "
+            f"Each page shows the facts and the sources (document, section, verbatim quote) behind them.</p>"
+            f'<p><input type="search" id="filter" placeholder="Filter by name or id, e.g. City Brain" autofocus> '
+            f'<span id="filter-status" class="small muted"></span></p>{"".join(sections)}')
+    return page("Entities", body, root=root, active="entities/index.html", scripts=["assets/listfilter.js"])
+
+
+def write_entity_pages(out: Path, model: SiteModel, g: nx.MultiDiGraph) -> int:
+    """entities/index.html and entities/{id}.html for every record; returns the number of pages."""
+    docs, refs = citers(model)
+    for e in model.entities.values():
+        write(out / "entities" / f"{e.id}.html", entity_page(e, model, g, docs, refs))
+    write(out / "entities" / "index.html", entity_list(model))
+    return len(model.entities) + 1

@@ -1,0 +1,114 @@
+"""Stores: one interface for the embedded graph and for remote SPARQL endpoints.
+
+The embedded default is rdflib's Dataset API over Oxigraph (oxrdflib), which
+parses and aggregates far faster than rdflib's pure-Python memory store; the
+memory store stays selectable for debugging. A remote SPARQL 1.1 endpoint
+(Virtuoso, Fuseki, GraphDB, Oxigraph server) implements the same `Store`
+protocol in kg.store.remote, so callers never care where the graph lives.
+
+All stores answer SELECT/ASK queries over the *union* of named graphs, which is
+Virtuoso's default too: the library's queries run unchanged on both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from rdflib import Dataset
+from rdflib.query import Result
+from rdflib.term import Node
+
+from kg.errors import StoreError, UsageError
+from kg.namespaces import graph_id
+
+EMBEDDED_KINDS = ("oxigraph", "memory")
+
+
+@dataclass
+class ResultTable:
+    """A SELECT result: variable names and rows of rdflib terms (None = unbound)."""
+
+    variables: list[str]
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def as_dicts(self) -> list[dict[str, Node | None]]:
+        return [dict(zip(self.variables, r, strict=False)) for r in self.rows]
+
+    def column(self, name: str) -> list[Node | None]:
+        i = self.variables.index(name)
+        return [r[i] for r in self.rows]
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What every store offers. `select` takes finished SPARQL text; parameter
+    binding happens before, in kg.query.library, the same way for every store."""
+
+    name: str
+
+    def select(self, sparql: str) -> ResultTable: ...
+
+    def ask(self, sparql: str) -> bool: ...
+
+    def triple_count(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+class EmbeddedStore:
+    """rdflib Dataset (Oxigraph-backed by default) queried over the union graph."""
+
+    def __init__(self, kind: str = "oxigraph") -> None:
+        if kind not in EMBEDDED_KINDS:
+            raise UsageError(f"unknown embedded store '{kind}'", f"use one of {', '.join(EMBEDDED_KINDS)}")
+        self.name = kind
+        store = "Oxigraph" if kind == "oxigraph" else "default"
+        self.dataset = Dataset(store=store, default_union=True)
+
+    def add_dataset(self, ds: Dataset) -> None:
+        """Copy every quad of ds (named graphs preserved)."""
+        self.dataset.addN((s, p, o, self.dataset.graph(graph_id(g)))
+                          for s, p, o, g in ds.quads((None, None, None, None)) if g is not None)
+
+    def parse(self, path: Path, fmt: str | None = None) -> None:
+        path = Path(path)
+        if not path.exists():
+            raise UsageError(f"{path}: no such file", "run 'egovkg build' first")
+        if fmt is None:
+            fmt = "trig" if path.suffix == ".trig" else "turtle" if path.suffix == ".ttl" else None
+        parser = fmt
+        if self.name == "oxigraph" and fmt in ("trig", "turtle", "nquads", "nt"):
+            parser = "ox-" + fmt  # Oxigraph's native Rust parser, straight into the store
+        try:
+            self.dataset.parse(str(path), format=parser)
+        except Exception as exc:  # a truncated or hand-edited build: parsers raise SyntaxError, OSError, ...
+            detail = " ".join(str(exc).split())[:300] or type(exc).__name__  # one line, however the parser words it
+            raise UsageError(f"{path}: cannot be read as {fmt or 'RDF'}: {detail}",
+                             "run 'egovkg build' again to rewrite it") from exc
+
+    def _query(self, sparql: str) -> Result:
+        try:
+            return self.dataset.query(sparql)
+        except Exception as exc:  # rdflib/pyoxigraph raise many types for bad SPARQL
+            raise StoreError(f"query failed on the {self.name} store: {exc}",
+                             "check the SPARQL syntax of the query") from exc
+
+    def select(self, sparql: str) -> ResultTable:
+        res = self._query(sparql)
+        if res.type != "SELECT":
+            raise StoreError(f"expected a SELECT query, got {res.type}", "use 'ask' for ASK queries")
+        return ResultTable([str(v) for v in res.vars], [tuple(row) for row in res])
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self._query(sparql).askAnswer)
+
+    def triple_count(self) -> int:
+        return len(self.dataset)  # quads in all graphs
+
+    def close(self) -> None:
+        self.dataset.close()
