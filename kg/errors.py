@@ -98,3 +98,12 @@ class EndpointTimeout(StoreError):
 
 class EndpointResponseError(StoreError):
     """The endpoint answered with an HTTP error or results that cannot be parsed."""
+
+
+def shorten(value: object, limit: int = 80) -> str:
+    """A value as it may appear in a one-line message: no line breaks, at most
+    `limit` characters (a 10 MB label must not be echoed into the terminal)."""
+    text = str(value)[: limit * 2]
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates printable
+    text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -78,7 +78,8 @@ _FIELDS: list[Field] = [
     Field("description", DCTERMS.description, "text", "One or two sentences, close to the source's wording."),
     Field("note", SKOS.note, "text", "Curator's note: ambiguity, garbling, how a fact was read."),
     # time
-    Field("date", EGOV.date, "date", "When: YYYY, YYYY-MM or YYYY-MM-DD; bounds only: YYYY/YYYY, ../YYYY (before), YYYY/.. (from)."),
+    Field("date", EGOV.date, "date", "When: YYYY, YYYY-MM or YYYY-MM-DD; "
+          "bounds only: YYYY/YYYY, ../YYYY (before), YYYY/.. (from)."),
     Field("start", EGOV.startDate, "date", "When it began (same forms as date)."),
     Field("end", EGOV.endDate, "date", "When it ended; omit when ongoing."),
     Field("stage_number", EGOV.stageNumber, "int", "Order of a Stage within its place, from 1."),
@@ -115,7 +116,8 @@ _FIELDS: list[Field] = [
     Field("from", PROV.influencer, "ref", "Influence: the influencer (the thing that acted)."),
     Field("to", EGOV.influenced, "ref", "Influence: the influenced thing (PROV: `to prov:wasInfluencedBy from`)."),
     Field("kind", EGOV.influenceKind, "concept", "Influence: how `from` influenced `to` (see INFLUENCE_KINDS)."),
-    Field("basis", EGOV.basis, "concept", "Influence: stated (a quoted sentence states it) or inferred (our reading; note required)."),
+    Field("basis", EGOV.basis, "concept", "Influence: stated (a quoted sentence states it) "
+          "or inferred (our reading; note required)."),
     # controlled vocabularies (values are tokens from CONCEPTS)
     Field("mode", EGOV.mode, "concepts", "E-government mode(s): G2G, G2E, G2B, G2C."),
     Field("subsystem", EGOV.subsystem, "concept", "STS subsystem: social, technical or contextual."),

@@ -3,27 +3,43 @@
 PyYAML's safe loader forgets positions; we compose the node tree ourselves so
 that every error can name `file:line` and the field, which is what a curator
 needs to fix a typo in a 500-record file.
+
+The reader is also the front door for hostile or careless input, so it refuses
+what would otherwise crash or exhaust memory before any value is built: files
+that are not regular files (a symlink to /dev/zero) or larger than
+MAX_FILE_BYTES, YAML aliases (an 800-byte alias bomb expands to gigabytes) and
+nesting deeper than MAX_DEPTH (5,000 nested lists overflow Python's stack).
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from kg.errors import Problem
+from kg.errors import Problem, UsageError, shorten
+
+MAX_FILE_BYTES = 4 * 1024 * 1024  # the largest real data file is ~125 kB
+MAX_DEPTH = 12  # records -> record -> source -> citation -> refs is depth 5
 
 
 @dataclass
 class Record:
-    """One data record: its raw values plus the line of the record and of each key."""
+    """One data record: its raw values plus the line of the record and of each key.
+
+    `source_lines` holds, per citation of `source`, the line of each of its keys,
+    so a bad quote is reported at the quote's own line."""
 
     data: dict[str, Any]
     file: str
     line: int
     key_lines: dict[str, int] = field(default_factory=dict)
+    source_lines: list[dict[str, int]] = field(default_factory=list)
+    order: tuple[float, int] = (0.0, 0)  # (file mtime, position): which of two duplicates is newer
 
     @property
     def id(self) -> str:
@@ -31,6 +47,16 @@ class Record:
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
+
+    def problem(self, key: str | None, message: str, fix: str | None = None, line: int | None = None) -> Problem:
+        """A Problem located at this record's key (or at an explicit line)."""
+        return Problem(self.file, line or (self.line_of(key) if key else self.line), key and shorten(key),
+                       message, fix, shorten(self.id) if self.id else None)
+
+    def citation_line(self, n: int, key: str) -> int:
+        """Line of key `key` in citation n (0-based) of `source`, else the line of `source`."""
+        lines = self.source_lines[n] if n < len(self.source_lines) else {}
+        return lines.get(key, lines.get("", self.line_of("source")))
 
 
 def as_list(value: object) -> list:
@@ -40,8 +66,23 @@ def as_list(value: object) -> list:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """Safe loader that does not turn dates into datetime objects: the data format
-    keeps dates as text so precision (year / month / day) is never lost."""
+    """Safe loader that keeps dates as text (precision is never lost), and refuses
+    aliases and deep nesting while composing, before anything is expanded."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not allowed", event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"nesting deeper than {MAX_DEPTH} levels",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)  # type: ignore[arg-type]
+        finally:
+            self._depth -= 1
 
 
 # Drop the timestamp resolver: "2009-07-31" stays a string, like "2009-07".
@@ -55,13 +96,43 @@ def _construct(node: yaml.Node, loader: _LineLoader) -> Any:
     return loader.construct_object(node, deep=True)
 
 
+def read_capped(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; OSError/ValueError otherwise.
+
+    Checks the opened file (not the name), so a symlink to /dev/zero or a file
+    swapped after the check cannot make us read without end."""
+    with open(path, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise ValueError("not a regular file (a device, pipe or folder)")
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit // (1024 * 1024)} MB")
+    return data
+
+
+def _citation_lines(node: yaml.Node) -> list[dict[str, int]]:
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    out = []
+    for item in items:
+        lines = {"": item.start_mark.line + 1}
+        if isinstance(item, yaml.MappingNode):
+            lines.update({str(k.value): k.start_mark.line + 1 for k, _ in item.value if isinstance(k, yaml.ScalarNode)})
+        out.append(lines)
+    return out
+
+
 def read_file(path: Path, root: Path | None = None) -> tuple[list[Record], list[Problem]]:
     """Parse one YAML file into records. Malformed YAML becomes a Problem, not a crash."""
     shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(shown, None, None, f"cannot read file: {exc}", "save it as UTF-8 text")]
+        raw = read_capped(path)
+        text = raw.decode("utf-8")
+        mtime = path.stat().st_mtime
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return [], [Problem(shown, None, None, f"cannot read file: {shorten(why)}",
+                            "data files must be UTF-8 text files under 4 MB")]
     loader = _LineLoader(text)
     try:
         doc = loader.get_single_node()
@@ -69,8 +140,10 @@ def read_file(path: Path, root: Path | None = None) -> tuple[list[Record], list[
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return [], [Problem(shown, line, None, f"malformed YAML: {what}",
+        return [], [Problem(shown, line, None, f"malformed YAML: {shorten(what)}",
                             "fix the indentation or quoting at that line (quote values containing ': ')")]
+    except RecursionError:
+        return [], [Problem(shown, None, None, "malformed YAML: nested too deeply", "flatten the nested lists")]
     finally:
         loader.dispose()
     if doc is None:
@@ -84,7 +157,7 @@ def read_file(path: Path, root: Path | None = None) -> tuple[list[Record], list[
     loader = _LineLoader("")
     for knode, vnode in doc.value:
         if knode.value != "records":
-            problems.append(Problem(shown, knode.start_mark.line + 1, knode.value, "unknown top-level key",
+            problems.append(Problem(shown, knode.start_mark.line + 1, shorten(str(knode.value)), "unknown top-level key",
                                     "only 'records' is allowed at the top level"))
             continue
         if not isinstance(vnode, yaml.SequenceNode):
@@ -99,19 +172,27 @@ def read_file(path: Path, root: Path | None = None) -> tuple[list[Record], list[
                 continue
             data: dict[str, Any] = {}
             key_lines: dict[str, int] = {}
+            source_lines: list[dict[str, int]] = []
             for k, v in item.value:
+                if not isinstance(k, yaml.ScalarNode):
+                    problems.append(Problem(shown, k.start_mark.line + 1, None, "a key must be a plain word",
+                                            "write 'key: value'"))
+                    continue
                 key = str(k.value)
                 if key in data:
-                    problems.append(Problem(shown, k.start_mark.line + 1, key, "key given twice in one record",
+                    problems.append(Problem(shown, k.start_mark.line + 1, shorten(key), "key given twice in one record",
                                             "merge the two values into one list"))
                 key_lines[key] = k.start_mark.line + 1
+                if key == "source":
+                    source_lines = _citation_lines(v)
                 try:
                     data[key] = _construct(v, loader)
-                except yaml.YAMLError as exc:
-                    problems.append(Problem(shown, k.start_mark.line + 1, key, f"bad value: {exc}", "quote the value"))
+                except (yaml.YAMLError, ValueError, TypeError) as exc:
+                    problems.append(Problem(shown, k.start_mark.line + 1, shorten(key),
+                                            f"bad value: {shorten(str(exc).splitlines()[0])}", "quote the value"))
             if data.get("type") == "Influence" and "id" not in data:
                 data = {"id": influence_id(data), **data}
-            records.append(Record(data, shown, line, key_lines))
+            records.append(Record(data, shown, line, key_lines, source_lines, (mtime, len(records))))
     return records, problems
 
 
@@ -122,11 +203,22 @@ def influence_id(data: dict[str, Any]) -> str:
 
 
 def data_files(path: Path) -> list[Path]:
-    """The YAML files under a data folder (or the single file given), sorted for stable output."""
+    """The YAML files under a data folder (or the single file given), sorted for stable output.
+
+    Raises UsageError when there are none: an empty folder must not "build" the
+    ontology alone over a good build (a later publish would prune every graph)."""
     path = Path(path)
     if path.is_file():
         return [path]
-    return sorted(p for p in path.rglob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+    if not path.is_dir():
+        raise UsageError(f"{path}: not a data folder or YAML file", "give a folder of .yaml files or one .yaml file")
+    found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
+    if not found:
+        odd = sorted(p.name for p in path.rglob("*") if p.suffix.lower() in (".yaml", ".yml"))
+        hint = (f"rename {shorten(', '.join(odd))} to lowercase .yaml" if odd
+                else "add data files (egovkg new-city ID --label NAME starts one)")
+        raise UsageError(f"{path}: no .yaml data files", hint)
+    return found
 
 
 def read_all(path: Path, root: Path | None = None) -> tuple[list[Record], list[Problem]]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg import fileio
-from kg.errors import UsageError
 from kg.build.validate import ID_RX
+from kg.errors import UsageError
 
 TEMPLATE = """# {label}: curated from TODO (add the source to data/sources.yaml and the seeds folder).
 # Run `egovkg validate` after each edit; it names file, line, field and the fix.
