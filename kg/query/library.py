@@ -157,7 +157,48 @@ def bind(qdef: QueryDef, params: dict[str, str]) -> str:
     return qdef.sparql[: m.end()] + "\n  " + values + qdef.sparql[m.end():].lstrip("\n")
 
 
-def run_query(store: Store, qdef: QueryDef, params: dict[str, str] | None = None) -> ResultTable:
-    """Run a library query with bound parameters on any store."""
-    return store.select(bind(qdef, params or {}))
+def run_query(store: Store, qdef: QueryDef, params: dict[str, str] | None = None, *,
+              check: bool = True) -> ResultTable:
+    """Run a library query with bound parameters on any store.
+
+    With `check` (the default) every id, class and property parameter is first looked up in the
+    graph, so a misspelt name is an error naming the closest match rather than zero silent rows."""
+    from kg.query.params import check_params
+
+    sparql = bind(qdef, params or {})
+    if check and params:
+        check_params(store, {p.name: p.type for p in qdef.params}, params)
+    return store.select(sparql)
+
+
+def to_dataframe(table: ResultTable, *, short_ids: bool = True) -> pandas.DataFrame:  # type: ignore[name-defined]  # noqa: F821
+    """A result table as a pandas DataFrame (needs the `[pandas]` extra).
+
+    Cells become Python values: numbers and years as numbers, dates as strings, ids (IRIs under
+    the project's id namespace) as their short id when `short_ids`, other IRIs in full."""
+    try:
+        import pandas as pd
+    except ImportError as exc:  # optional extra
+        raise QueryError("pandas is not installed", "pip install 'egov-kg[pandas]'") from exc
+
+    def value(t: object) -> object:
+        if t is None:
+            return None
+        if isinstance(t, URIRef):
+            s = str(t)
+            return s[len(str(ID)):] if short_ids and s.startswith(str(ID)) else s
+        if isinstance(t, Literal):
+            v = t.toPython()
+            return v if isinstance(v, (int, float, bool)) and not isinstance(v, Literal) else str(t)
+        return str(t)
+
+    return pd.DataFrame([[value(t) for t in row] for row in table.rows], columns=table.variables)
+
+
+def query_dataframe(store: Store, name: str, params: dict[str, str] | None = None,
+                    folder: Path | None = None) -> pandas.DataFrame:  # type: ignore[name-defined]  # noqa: F821
+    """One call from a library query to a DataFrame: `query_dataframe(store, "reforms-by-stage", {"place": "shenzhen"})`."""
+    from kg.config import Config
+
+    return to_dataframe(run_query(store, find_query(name, folder or Config().queries), params))
 
