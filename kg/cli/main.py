@@ -203,6 +203,8 @@ def _register_extensions() -> None:
     cli_site.register(app)
     cli_tables.register(app)
     cli_endpoint.register(app)
+    for name in ("find", "sparql", "export"):  # researchers' workbench (issue 10)
+        __import__(f"kg.cli.{name}", fromlist=["register"]).register(app)
 
 
 _register_extensions()
