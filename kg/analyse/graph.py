@@ -56,46 +56,14 @@ def to_networkx(ds: Dataset, include_hidden: bool = False) -> nx.MultiDiGraph:
     for s, p, o in ds.triples((None, None, None)):
         if isinstance(o, URIRef) and p != RDF.type and local(s) in g and local(o) in g and s != o:
             g.add_edge(local(s), local(o), key=local(p), predicate=local(p).rpartition("#")[2])
-    # Undated elements get the start year of their (earliest) stage, flagged as such: the sources
-    # date reforms far more often than the systems they enabled.
-    for _, a in g.nodes(data=True):
-        a["yearBasis"] = "date" if a["year"] is not None else None
-        if a["year"] is None and a["stages"]:
-            starts = [g.nodes[st]["year"] for st in a["stages"] if st in g and g.nodes[st].get("year") is not None]
-            if starts:
-                a["year"], a["yearBasis"] = min(starts), "stage start"
+    # No year is ever estimated: an undated node keeps year None and carries its bounds.
+    for n, a in g.nodes(data=True):
+        ent = ID[n]
+        lo, hi, basis = ds.value(ent, EGOV.earliestYear), ds.value(ent, EGOV.latestYear), ds.value(ent, EGOV.yearBasis)
+        a["earliest"] = int(lo) if isinstance(lo, Literal) else None
+        a["latest"] = int(hi) if isinstance(hi, Literal) else None
+        a["yearBasis"] = str(basis) if basis is not None else None
     return g
-
-
-CO_EVOLUTION = ("enabled", "prompted")
-
-
-def coevolution_links(g: nx.MultiDiGraph) -> list[dict[str, object]]:
-    """Every reform->technology (enabled) and technology->reform (prompted) link with both years and the lag."""
-    rows = []
-    for s, o, a in g.edges(data=True):
-        if a["predicate"] in CO_EVOLUTION:
-            ys, yo = g.nodes[s].get("year"), g.nodes[o].get("year")
-            basis = "date" if g.nodes[s]["yearBasis"] == g.nodes[o]["yearBasis"] == "date" else "stage start"
-            rows.append({"source": s, "sourceLabel": g.nodes[s]["label"], "link": a["predicate"], "target": o,
-                         "targetLabel": g.nodes[o]["label"], "sourceYear": ys, "targetYear": yo,
-                         "lag": yo - ys if ys is not None and yo is not None else None, "yearBasis": basis})
-    return sorted(rows, key=lambda r: (r["sourceYear"] or 0, r["source"], r["target"]))
-
-
-def cross_subsystem_share(g: nx.MultiDiGraph) -> dict[str, float]:
-    """Per stage: the share of links that join the social and technical subsystems.
-
-    A rough measure of the case study's 'level of interaction' that can be compared
-    with the level the source assigns (low / relatively high / high)."""
-    out: dict[str, float] = {}
-    stages = {st for _, a in g.nodes(data=True) for st in a.get("stages", [])}
-    for st in sorted(stages):
-        members = {n for n, a in g.nodes(data=True) if st in a.get("stages", [])}
-        edges = [(s, o) for s, o in g.edges() if s in members and o in members]
-        cross = [e for e in edges if {g.nodes[e[0]]["subsystem"], g.nodes[e[1]]["subsystem"]} == {"social", "technical"}]
-        out[st] = len(cross) / len(edges) if edges else 0.0
-    return out
 
 
 def most_connected(g: nx.MultiDiGraph, n: int = 10) -> list[tuple[str, str, float]]:

@@ -9,9 +9,11 @@ egov:RecordGraph with one egov:Citation per source entry, so SPARQL can ask
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
 from rdflib.graph import Graph
 
@@ -65,6 +67,9 @@ class Context:
                       for r in records if r.data.get("type") == "CitedWork"}
         self.labels = {r.id: str(r.data.get("label", r.id)) for r in records}
         self.stages = {r.id: [str(v) for v in as_list(r.data.get("stage", []))] for r in records}
+        self.places = {r.id: [str(v) for v in as_list(r.data.get("in_place", []))] for r in records}
+        self.within = {r.id: [str(v) for v in as_list(r.data.get("within", []))] for r in records}
+        self.stage_place = {r.id: str(r.data.get("stage_of")) for r in records if r.data.get("type") == "Stage"}
         stage_years: dict[str, tuple[int | None, int | None]] = {}
         for r in records:
             if r.data.get("type") == "Stage":
@@ -90,11 +95,32 @@ class Context:
         return YearBounds(None if None in los else min(los),  # type: ignore[type-var]
                           None if None in his else max(his), "stage")  # type: ignore[type-var]
 
+    def _in_area(self, thing: str, area: str) -> bool:
+        """Is the thing (by its in_place) in the area or in a place within it?"""
+        todo, seen = list(self.places.get(thing, [])), set()
+        while todo:
+            p = todo.pop()
+            if p == area:
+                return True
+            if p not in seen:
+                seen.add(p)
+                todo += self.within.get(p, [])
+        return False
+
+    def _fits(self, stage: str, other: str) -> bool:
+        """A stage of one end fits the link if the other end has no place or lies in the stage's place."""
+        return not self.places.get(other) or self._in_area(other, self.stage_place.get(stage, ""))
+
     def influence_stages(self, d: dict) -> list[str]:
-        """An influence happens in the stage(s) of what it influenced, else of its influencer."""
+        """An influence happens in the stage(s) of what it influenced, else of its influencer, keeping
+        only stages of a place the other end belongs to: a national strategy that required a technology
+        is not an event of a city's stage because the city also used that technology."""
         if "stage" in d:
             return [str(v) for v in as_list(d["stage"])]
-        return self.stages.get(str(d["to"])) or self.stages.get(str(d["from"])) or []
+        src, dst = str(d["from"]), str(d["to"])
+        if self.stages.get(dst):
+            return [s for s in self.stages[dst] if self._fits(s, src)]
+        return [s for s in self.stages.get(src, []) if self._fits(s, dst)]
 
 
 def influence_triples(rec: Record, ctx: Context) -> list[tuple[URIRef, URIRef, object]]:
@@ -203,6 +229,72 @@ def load_records(records: list[Record], ds: Dataset | None = None) -> Dataset:
         for t in record_triples(rec, ctx):
             graph.add(t)  # type: ignore[arg-type]
     return ds
+
+
+class OxTerms:
+    """rdflib terms -> Oxigraph terms, memoising IRIs (a few thousand predicates, classes
+    and entities recur across 100k records, so the cache saves most conversions)."""
+
+    def __init__(self) -> None:
+        self._iris: dict[str, ox.NamedNode] = {}
+
+    def iri(self, value: str) -> ox.NamedNode:
+        node = self._iris.get(value)
+        if node is None:
+            node = self._iris[value] = ox.NamedNode(value)
+        return node
+
+    def term(self, t: object) -> ox.NamedNode | ox.Literal:
+        if isinstance(t, URIRef):
+            return self.iri(str(t))
+        if isinstance(t, Literal):
+            if t.language:
+                return ox.Literal(str(t), language=t.language)
+            return ox.Literal(str(t), datatype=self.iri(str(t.datatype)) if t.datatype else None)
+        raise TypeError(f"unexpected RDF term {t!r}")
+
+
+def record_quads(records: list[Record], ctx: Context | None = None) -> Iterator[ox.Quad]:
+    """Stream every record's triples as Oxigraph quads in its record graph. The same
+    triples as load_records (record_triples is the one definition), with no rdflib
+    Dataset in between: this is what lets a build cost the same per record at any size."""
+    ctx = ctx or Context(records)
+    conv = OxTerms()
+    for rec in records:
+        g = conv.iri(str(record_graph_iri(rec.id)))
+        for s, p, o in record_triples(rec, ctx):
+            yield ox.Quad(conv.term(s), conv.term(p), conv.term(o), g)  # type: ignore[arg-type]
+
+
+def ox_dataset(store: ox.Store) -> Dataset:
+    """An rdflib Dataset view (union default graph) over an Oxigraph store, for callers
+    that use rdflib's API; nothing is copied."""
+    from oxrdflib import OxigraphStore
+
+    plain = URIRef("http://www.w3.org/2001/XMLSchema#string")
+
+    class _View(OxigraphStore):
+        def triples(self, pattern, context=None):  # type: ignore[no-untyped-def]
+            """Simple literals read back as rdflib builds them (no datatype), as the
+            triples record_triples made: Oxigraph stores them as xsd:string."""
+            for (s, p, o), ctxs in super().triples(pattern, context):
+                if isinstance(o, Literal) and o.datatype == plain:
+                    o = Literal(str(o))
+                yield (s, p, o), ctxs
+
+        def add_graph(self, graph: Graph) -> None:
+            """rdflib's Dataset.graph(g) registers g; a named graph exists in Oxigraph once it
+            has a quad, and a read-only store refuses the write, so registering is skipped."""
+
+    ds = Dataset(store=_View(store=store), default_union=True)
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns)
+    return ds
+
+
+def extend_store(store: ox.Store, quads: Iterable[ox.Quad], bulk: bool = True) -> None:
+    """Add quads to an Oxigraph store; bulk_extend skips transactions (the fast path for a fresh store)."""
+    (store.bulk_extend if bulk else store.extend)(quads)
 
 
 def load_ontology(ontology: Path, ds: Dataset) -> Graph:

@@ -140,43 +140,24 @@ def graph(out_file: Annotated[Path, typer.Option("--out", help="HTML file to wri
 
 @app.command()
 def analyse(out_dir: OutOpt = None,
-            top: Annotated[int, typer.Option(help="How many hubs to list.")] = 10) -> None:
-    """Co-evolution analytics (networkx): reform/technology links with years and lags, social-technical
-    link share per stage beside the source's interaction level, and the most connected entities."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    from kg.analyse.graph import coevolution_links, cross_subsystem_share, most_connected, to_networkx
-    from kg.namespaces import EGOV, ID, RDFS
+            top: Annotated[int, typer.Option(help="How many hubs to list.")] = 10,
+            include_inferred: Annotated[bool, typer.Option(
+                "--include-inferred", help="Count the curators' inferred links too (default: stated links only).")] = False,
+            fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table") -> None:
+    """Co-evolution per place and stage from the influence links: the interaction measure beside the
+    source's own level (and whether the ordering agrees), links by kind and direction, challenge chains,
+    the share of stated links, and the most connected entities. Formula: docs/analysis.md."""
+    from kg.cli.analyse_view import print_analysis
     from kg.store import open_store
 
+    if fmt not in ("table", "json"):
+        fail(UsageError(f"unknown format '{fmt}'", "use -f table or -f json"))
     try:
-        st = open_store("oxigraph", load=config(None, out_dir).trig)
+        cfg = config(None, out_dir)
+        st = open_store("oxigraph", load=cfg.trig)
+        print_analysis(out, st, cfg.queries, include_inferred, fmt, top)
     except EgovKgError as exc:
         fail(exc)
-    ds = st.dataset  # type: ignore[attr-defined]
-    g = to_networkx(ds)
-    links = Table(title="Co-evolution links (enabled / prompted)")
-    for col in ("from", "year", "link", "to", "year ", "lag", "year basis"):
-        links.add_column(col)
-    for r in coevolution_links(g):
-        links.add_row(escape(str(r["sourceLabel"])[:60]), str(r["sourceYear"] or ""), str(r["link"]),
-                      escape(str(r["targetLabel"])[:60]),
-                      str(r["targetYear"] or ""), "" if r["lag"] is None else str(r["lag"]), str(r["yearBasis"]))
-    out.print(links)
-    share = Table(title="Share of links joining the social and technical subsystems, per stage")
-    for col in ("stage", "share", "interaction level (source)"):
-        share.add_column(col)
-    for stage, value in cross_subsystem_share(g).items():
-        level = ds.value(ds.value(ID[stage], EGOV.interactionLevel), RDFS.label)
-        share.add_row(stage, f"{value:.2f}", escape(str(level or "")))
-    out.print(share)
-    hubs = Table(title=f"Most connected entities (degree centrality, top {top})")
-    for col in ("id", "label", "centrality"):
-        hubs.add_column(col)
-    for node, label, c in most_connected(g, top):
-        hubs.add_row(node, escape(label[:70]), f"{c:.3f}")
-    out.print(hubs)
 
 
 @app.command("new-city")
