@@ -33,7 +33,7 @@ from kg.site.pages import write_entity_pages
 from kg.site.pages_ontology import write_ontology_page
 from kg.site.pages_query import run_library, write_query_pages
 from kg.site.static import LIST_FILTER_JS, NETVIEW_JS, SITE_CSS, TIMELINE_JS
-from kg.site.timeline import write_timelines
+from kg.site.timeline_plot import write_timelines
 from kg.store.embedded import EmbeddedStore, Store
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg.analyse.graph import HIDDEN_CLASSES, local, subsystem_of
-from kg.namespaces import DCTERMS, EGOV, ID, RDF, RDFS, SKOS, TIME
+from kg.namespaces import DCTERMS, EGOV, ID, PROV, RDF, RDFS, SKOS, TIME
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,8 @@ def family_of(cls: str) -> str:
 
 # Predicates shown elsewhere on the page (title, dates, sources), not in the facts table.
 _NOT_FACTS = {RDF.type, RDFS.label, EGOV.year, EGOV.datePrecision, EGOV.date, EGOV.startDate, EGOV.endDate,
-              DCTERMS.description, SKOS.altLabel, SKOS.note, TIME.hasBeginning, TIME.hasEnd}
+              DCTERMS.description, SKOS.altLabel, SKOS.note, TIME.hasBeginning, TIME.hasEnd,
+              EGOV.earliestYear, EGOV.latestYear, EGOV.yearBasis}
 
 
 @dataclass
@@ -115,6 +116,14 @@ class Entity:
     places: list[str] = field(default_factory=list)  # effective: own, its stages' places, enclosing city
     stages: list[str] = field(default_factory=list)  # effective: own stages (and itself for a Stage)
     stage_number: int | None = None
+    earliest: int | None = None  # egov:earliestYear: from its date, its source's bounds or its stage
+    latest: int | None = None  # egov:latestYear; None when open (a stage running to now) or unknown
+    year_basis: str = ""  # "date" | "source bounds" | "stage" | "" (no date, no stage: undated)
+
+    @property
+    def point(self) -> bool:
+        """Dated by the source to one day, month or year (not a period, not bounds, not a stage)."""
+        return self.year_basis == "date" and bool(self.date) and "/" not in (self.date or "") and not self.end
 
     @property
     def hidden(self) -> bool:
@@ -133,12 +142,39 @@ class Entity:
 
 
 @dataclass
+class Influence:
+    """One egov:Influence node: who influenced what, how, on what basis, with what lag."""
+
+    id: str
+    source: str  # prov:influencer
+    target: str  # egov:influenced
+    kind: str  # enabled, prompted, ... (the concept's local name without 'kind-')
+    basis: str  # stated | inferred
+    stages: list[str] = field(default_factory=list)
+    lag_min: int | None = None
+    lag_max: int | None = None
+    lag: int | None = None
+    order: str = "undetermined"
+
+    def lag_text(self) -> str:
+        """The lag as the dates allow: '3 years', 'between 1 and 3 years', 'unknown'."""
+        if self.lag is not None:
+            return f"{self.lag} year{'s' if self.lag != 1 else ''}"
+        if self.lag_min is not None and self.lag_max is not None:
+            return f"between {self.lag_min} and {self.lag_max} years"
+        if self.lag_min is not None:
+            return f"at least {self.lag_min} years"
+        return "unknown (an end is undated)"
+
+
+@dataclass
 class SiteModel:
     """Every entity of the graph plus the ontology's labels, ready for page writers."""
 
     entities: dict[str, Entity]
     labels: dict[str, str]  # IRI -> rdfs:label from the ontology
     definitions: dict[str, str]  # IRI -> skos:definition
+    influences: list[Influence] = field(default_factory=list)
 
     def label_of(self, iri: str) -> str:
         return self.labels.get(iri) or local(iri).rpartition("#")[2]
@@ -202,7 +238,9 @@ def read_model(ds: Dataset, ontology: Path | None = None) -> SiteModel:
                    description=_text(one(ent, DCTERMS.description)), note=_text(one(ent, SKOS.note)),
                    alt_labels=sorted(str(o) for p, o in by_subject[ent] if p == SKOS.altLabel),
                    source_line=_text(one(g, EGOV.sourceLine)),  # type: ignore[arg-type]
-                   stage_number=int(num) if isinstance(num, Literal) else None)
+                   stage_number=int(num) if isinstance(num, Literal) else None,
+                   earliest=_int(one(ent, EGOV.earliestYear)), latest=_int(one(ent, EGOV.latestYear)),
+                   year_basis=_text(one(ent, EGOV.yearBasis)))
         e.citations = [_citation(c, by_subject, labels, one)
                        for c in sorted((o for p, o in by_subject[g] if p == EGOV.citation), key=_citation_order)]  # type: ignore[index]
         entities[eid] = e
@@ -227,7 +265,26 @@ def read_model(ds: Dataset, ontology: Path | None = None) -> SiteModel:
         e.facts.sort(key=lambda f: (f.label.casefold(), f.value.casefold()))
         e.incoming.sort(key=lambda f: (f.label.casefold(), f.value.casefold()))
     _effective_places_and_stages(entities, by_subject)
-    return SiteModel(entities, labels, defs)
+    influences = [_influence(eid, ID[eid], by_subject, one) for eid, e in entities.items() if e.type == "Influence"]
+    return SiteModel(entities, labels, defs, [i for i in influences if i.source in entities and i.target in entities])
+
+
+def _int(term: object) -> int | None:
+    try:
+        return int(term) if isinstance(term, Literal) else None  # type: ignore[call-overload]
+    except ValueError:
+        return None
+
+
+def _influence(eid: str, node: URIRef, by_subject: dict, one) -> Influence:  # type: ignore[no-untyped-def]
+    """An influence read from its node (not from the per-kind shortcuts), so basis and lag come with it."""
+    kind = local(one(node, EGOV.influenceKind) or "").rpartition("#")[2].removeprefix("kind-")
+    basis = local(one(node, EGOV.basis) or "").rpartition("#")[2].removeprefix("basis-")
+    return Influence(eid, entity_id(one(node, PROV.influencer)) or "", entity_id(one(node, EGOV.influenced)) or "",
+                     kind or "influenced", basis or "stated",
+                     sorted(t for p, o in by_subject.get(node, []) if p == EGOV.duringStage and (t := entity_id(o))),
+                     _int(one(node, EGOV.lagMin)), _int(one(node, EGOV.lagMax)), _int(one(node, EGOV.lagYears)),
+                     _text(one(node, EGOV.order)) or "undetermined")
 
 
 def _citation_order(c: object) -> tuple[int, str]:
@@ -277,5 +334,5 @@ def _effective_places_and_stages(entities: dict[str, Entity], by_subject: dict) 
         e.stages = sorted(stages)
 
 
-__all__ = ["COLOURS", "FAMILIES", "FAMILY", "Citation", "Entity", "Fact", "Family", "SiteModel", "entity_id",
+__all__ = ["COLOURS", "FAMILIES", "FAMILY", "Citation", "Entity", "Fact", "Family", "Influence", "SiteModel", "entity_id",
            "family_of", "ontology_annotations", "read_model"]
