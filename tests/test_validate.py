@@ -1,102 +1,231 @@
-"""Bad input gets a clear, located error and nothing is written."""
+"""Bad input gets a clear, located, one-line error; nothing is written.
+
+The corpus in tests/fixtures/bad/<rule>/<case>.yaml holds one bad input per file,
+with the message it must produce (`# expect:`) and the line it must name
+(`# line:`), written by hand from the rule, pySHACL-style. Each case is added as
+`case.yaml` to a copy of the mini fixture (which is valid), so the expected
+problem is the case's own.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-BREAKS = {
-    # name: (text to replace in mini.yaml, replacement, expected fragments of the message)
-    "unknown reference": ("enabled: shenzhen-online-approval-platform", "enabled: shenzhen-online-aproval-platform",
-                          ["mini.yaml:28:", "field 'enabled'", "unknown id 'shenzhen-online-aproval-platform'",
-                           "did you mean 'shenzhen-online-approval-platform'"]),
-    "bad date": ('date: "2009-05"', 'date: "2009-02-30"', ["mini.yaml:25:", "field 'date'", "not a real calendar date"]),
-    "impossible month": ('date: "2009-05"', 'date: "2009-13"', ["field 'date'", "month 13 does not exist"]),
-    "end before start": ('end: "2017"', 'end: "2001"', ["mini.yaml:14:", "field 'end'", "before start"]),
-    "unknown field": ("stage_number: 2", "stage_nuber: 2", ["field 'stage_nuber'", "did you mean 'stage_number'"]),
-    "unknown type": ("type: ProcessReform", "type: ProcesReform", ["field 'type'", "did you mean 'ProcessReform'"]),
-    "bad concept": ("interaction_level: relatively-high", "interaction_level: medium",
-                    ["field 'interaction_level'", "use one of: low, relatively-high, high"]),
-    "quote not in seed": ("quote: \"the second stage is 2009-2017\"", "quote: \"the second stage is 2010-2017\"",
-                          ["field 'source'", "quote not found in 000_1b7241a4136cdb3d.txt"]),
-    "missing reference record": ("refs: [42]", "refs: [43]", ["reference [43]", "has no CitedWork record"]),
-    "duplicate id": ("- id: shenzhen-stage-2", "- id: shenzhen", ["duplicate id 'shenzhen'", "first defined at"]),
-    "supports a missing field": ("    refs: [42]\n", "    refs: [42]\n    supports: [built_by]\n",
-                                 ["mini.yaml:29:", "'supports' names 'built_by', which is not a field of this record"]),
-    "fact without a supporting citation": ("    refs: [42]\n", "    refs: [42]\n    supports: [type, label]\n",
-                                           ["mini.yaml:25:", "field 'date': no citation supports 'date'"]),
-    "bad id": ("- id: shenzhen-stage-2", "- id: Shenzhen Stage 2", ["field 'id'", "is not a valid id"]),
-}
+from kg.build.records import read_all, read_capped
+from kg.build.validate import check_structure
+from kg.config import Config
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+MINI = HERE / "fixtures" / "mini"
+BAD = HERE / "fixtures" / "bad"
+CASES = sorted(p.relative_to(BAD).as_posix() for p in BAD.glob("*/*.yaml"))
+CFG = Config.at(ROOT)
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+def header(path: Path) -> tuple[str, int | None]:
+    lines = path.read_bytes().decode("utf-8", "replace").splitlines()
+    expect = lines[0].removeprefix("# expect: ")
+    line = lines[1].removeprefix("# line: ")
+    return expect, None if line == "any" else int(line)
 
 
-@pytest.mark.parametrize("name", sorted(BREAKS))
-def test_broken_record_is_rejected_with_place_and_fix(name: str, data_copy: Path):
-    old, new, fragments = BREAKS[name]
-    f = data_copy / "mini.yaml"
-    text = f.read_text()
-    assert old in text
-    f.write_text(text.replace(old, new, 1))
-    res = run("validate", str(data_copy))
+def problems_for(case: Path, tmp: Path) -> list[str]:
+    data = tmp / "data"
+    shutil.copytree(MINI, data)
+    shutil.copyfile(case, data / "case.yaml")
+    t = data.stat().st_mtime + 10  # the case is the newer file (the one an analyst just added)
+    os.utime(data / "case.yaml", (t, t))
+    records, problems = read_all(data, data)
+    problems += check_structure(records, CFG.ontology, CFG.seeds)
+    return [str(p) for p in problems]
+
+
+def test_corpus_has_at_least_100_cases():
+    assert len(CASES) >= 100
+    assert len({c.split("/")[0] for c in CASES}) >= 20  # rules, one folder each
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_gives_its_one_line_message(case: str, tmp_path: Path):
+    expect, line = header(BAD / case)
+    found = problems_for(BAD / case, tmp_path)
+    place = f"case.yaml:{line}:" if line else "case.yaml"
+    hits = [p for p in found if expect in p and p.startswith(place)]
+    assert hits, f"{case}: wanted {place} ... {expect!r}; got:\n" + "\n".join(found)
+    for p in found:
+        assert "\n" not in p and len(p) < 600, f"not one short line: {p[:300]!r}"
+        assert not p.startswith(("mini.yaml", "sources.yaml")), f"{case} blamed the valid fixture: {p}"
+
+
+def test_mini_fixture_alone_is_valid():
+    records, problems = read_all(MINI, MINI)
+    assert problems + check_structure(records, CFG.ontology, CFG.seeds) == []
+
+
+def run(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    full = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, timeout=300, env=full)
+
+
+def _build(data: Path, out: Path) -> subprocess.CompletedProcess:
+    return run("build", "--data", str(data), "--out", str(out), "--no-reason")
+
+
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
+    out = tmp_path_factory.mktemp("good") / "build"
+    res = _build(MINI, out)
+    assert res.returncode == 0, res.stderr
+    return out, _snapshot(out)
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _assert_untouched(out: Path, before: dict[str, bytes]) -> None:
+    assert _snapshot(out) == before
+
+
+@pytest.mark.parametrize("case", ["yaml-alias/alias-bomb.yaml", "text-unsafe/lone-surrogate-label.yaml",
+                                  "id-format/trailing-newline.yaml", "numbers/value-nan.yaml",
+                                  "cited-works/second-ref-number.yaml", "documents/outside-seeds.yaml",
+                                  "text-length/label-600.yaml", "numbers/stage-number-minus-1.yaml"])
+def test_bad_input_exits_1_and_keeps_previous_build(case: str, good_build, tmp_path: Path):
+    out, before = good_build
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    shutil.copyfile(BAD / case, data / "case.yaml")
+    res = _build(data, out)
     assert res.returncode == 1, res.stdout + res.stderr
-    for frag in fragments:
-        assert frag in res.stderr, f"{frag!r} not in:\n{res.stderr}"
     assert "Traceback" not in res.stderr
+    assert header(BAD / case)[0] in res.stderr
+    _assert_untouched(out, before)
 
 
-def test_missing_source_is_rejected(data_copy: Path):
-    f = data_copy / "mini.yaml"
+def test_empty_data_folder_is_refused_and_keeps_build(good_build, tmp_path: Path):
+    out, before = good_build
+    (tmp_path / "empty").mkdir()
+    res = _build(tmp_path / "empty", out)
+    assert res.returncode == 2 and "no .yaml data files" in res.stderr
+    _assert_untouched(out, before)
+
+
+def test_only_uppercase_yaml_files_is_refused(good_build, tmp_path: Path):
+    out, before = good_build
+    data = tmp_path / "upper"
+    data.mkdir()
+    shutil.copyfile(MINI / "mini.yaml", data / "MINI.YAML")
+    res = _build(data, out)
+    assert res.returncode == 2 and "rename MINI.YAML to lowercase .yaml" in res.stderr
+    _assert_untouched(out, before)
+
+
+def test_data_file_symlinked_to_dev_zero_is_refused(good_build, tmp_path: Path):
+    out, before = good_build
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    (data / "zero.yaml").symlink_to("/dev/zero")
+    res = _build(data, out)
+    assert res.returncode == 1
+    assert "zero.yaml: field" not in res.stderr and "cannot read file: not a regular file" in res.stderr
+    _assert_untouched(out, before)
+
+
+def test_data_path_is_dev_zero(tmp_path: Path):
+    res = run("validate", "/dev/zero")
+    assert res.returncode == 2 and "not a data folder or YAML file" in res.stderr
+
+
+def test_file_over_size_cap_is_refused_without_echo(tmp_path: Path):
+    """A 10 MB label: the file cap refuses it, and the message does not echo the value."""
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    (data / "big.yaml").write_text("records:\n- id: big\n  type: City\n  label: " + "x" * 10_000_000 + "\n")
+    res = run("validate", str(data))
+    assert res.returncode == 1
+    assert "big.yaml: cannot read file: larger than 4 MB" in res.stderr
+    assert len(res.stderr) < 2000
+
+
+def test_source_document_symlinked_to_dev_zero(tmp_path: Path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(CFG.seeds, seeds)
+    (seeds / "000_1b7241a4136cdb3d.txt").unlink()
+    (seeds / "000_1b7241a4136cdb3d.txt").symlink_to("/dev/zero")
+    res = run("validate", str(MINI), env={"EGOVKG_SEEDS": str(seeds)})
+    assert res.returncode == 1
+    assert "sources.yaml:6: [doc-000] field 'file': '000_1b7241a4136cdb3d.txt' leads outside the seeds folder" in res.stderr
+
+
+def test_reading_dev_zero_is_refused_not_endless():
+    with pytest.raises(ValueError, match="not a regular file"):
+        read_capped(Path("/dev/zero"))
+
+
+def test_registered_document_without_text_is_an_error(tmp_path: Path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(CFG.seeds, seeds)
+    (seeds / "003_a2768cc563c1ba3c.txt").unlink()
+    res = run("validate", str(MINI), env={"EGOVKG_SEEDS": str(seeds)})
+    assert res.returncode == 1
+    assert "[doc-003] field 'file': no text file '003_a2768cc563c1ba3c.txt' in the seeds folder" in res.stderr
+
+
+def test_curly_quotes_and_line_breaks_match_straight_text(tmp_path: Path):
+    """The seed writes China's with a straight apostrophe over one line; a curly
+    apostrophe and a line break inside the quote are the same text."""
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    (data / "case.yaml").write_text(
+        "records:\n- id: curly\n  type: City\n  label: X\n  source:\n    doc: 000_1b7241a4136cdb3d.txt\n"
+        "    section: \"3\"\n    quote: \"a trial run for China\u2019s reform\n      and expansion\"\n", encoding="utf-8")
+    records, problems = read_all(data, data)
+    assert problems + check_structure(records, CFG.ontology, CFG.seeds) == []
+
+
+def test_quote_slip_shows_the_closest_passage(tmp_path: Path):
+    """Seed 000 line 57: 'The first stage is 2006-2008 when ...'; the slip is 2009."""
+    found = problems_for(BAD / "citations" / "quote-in-second-citation.yaml", tmp_path)
+    hit = [p for p in found if "quote not found" in p]
+    assert len(hit) == 1 and 'closest passage: "The first stage is 2006-2008' in hit[0]
+
+
+def test_duplicate_id_blames_the_newer_file(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    (data / "aaa-new.yaml").write_text("records:\n- id: shenzhen\n  type: City\n  label: Again\n")
+    t = (data / "mini.yaml").stat().st_mtime + 10
+    os.utime(data / "aaa-new.yaml", (t, t))  # sorted first, but changed last
+    records, problems = read_all(data, data)
+    dup = [str(p) for p in check_structure(records, CFG.ontology, CFG.seeds) if "duplicate id" in str(p)]
+    assert len(dup) == 1 and dup[0].startswith("aaa-new.yaml:2:") and "already defined at mini.yaml:9" in dup[0]
+
+
+def test_wrong_class_link_names_line_class_and_allowed(tmp_path: Path):
+    """The range of egov:duringStage is egov:Stage (ontology/egov.ttl); shenzhen is a City."""
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    f = data / "mini.yaml"
     text = f.read_text()
-    start = text.index("  source:\n    doc: 000_1b7241a4136cdb3d.txt\n    section: \"4\"")
-    end = text.index("- id: shenzhen-approval-process-reform")
-    f.write_text(text[:start] + text[end:])
-    res = run("validate", str(data_copy))
+    old = "  stage: shenzhen-stage-2\n  subsystem: social"
+    assert old in text
+    f.write_text(text.replace(old, "  stage: shenzhen\n  subsystem: social"))
+    res = run("validate", str(data))
     assert res.returncode == 1
-    assert "[shenzhen-stage-2]" in res.stderr and "has no 'source'" in res.stderr
-
-
-def test_malformed_yaml_names_line(data_copy: Path):
-    f = data_copy / "mini.yaml"
-    f.write_text(f.read_text().replace("  label: Shenzhen\n", "  label: Shenzhen: the city\n  - x\n", 1))
-    res = run("validate", str(data_copy))
-    assert res.returncode == 1
-    assert "malformed YAML" in res.stderr and "mini.yaml:" in res.stderr
-
-
-def test_all_problems_reported_at_once(data_copy: Path):
-    f = data_copy / "mini.yaml"
-    text = f.read_text().replace('date: "2009-05"', 'date: "2009-13"').replace("stage_number: 2", "stage_nuber: 2")
-    f.write_text(text)
-    res = run("validate", str(data_copy))
-    assert res.returncode == 1
-    assert "month 13" in res.stderr and "stage_nuber" in res.stderr and "2 structure problems" in res.stderr
-
-
-def test_shacl_wrong_kind_of_link(data_copy: Path):
-    """Structurally fine, but `enabled` points at a City: SHACL names the record and the rule."""
-    f = data_copy / "mini.yaml"
-    f.write_text(f.read_text().replace("enabled: shenzhen-online-approval-platform", "enabled: shenzhen"))
-    res = run("validate", str(data_copy))
-    assert res.returncode == 1
-    assert "mini.yaml:22:" in res.stderr and "'enabled' must point at a technology" in res.stderr
-
-
-def test_failed_build_writes_nothing(data_copy: Path, tmp_path: Path):
-    out = tmp_path / "out"
-    f = data_copy / "mini.yaml"
-    f.write_text(f.read_text().replace('date: "2009-05"', 'date: "2009-13"'))
-    res = run("build", "--data", str(data_copy), "--out", str(out), "--no-reason")
-    assert res.returncode == 1
-    assert not out.exists() or not any(out.iterdir())
+    assert ("mini.yaml:46: [shenzhen-approval-process-reform] field 'stage': 'stage' points at 'shenzhen', "
+            "a City; allowed: Stage") in res.stderr
 
 
 def test_real_data_passes_validation():
-    res = run("validate")
+    res = run("validate", str(ROOT / "data"))
     assert res.returncode == 0, res.stderr[-3000:]
     assert "structure and SHACL shapes pass" in res.stdout

@@ -159,10 +159,10 @@ def _cycle_from(start: str, edges: dict[str, list[str]]) -> list[str] | None:
 
 def cited_work_problems(records: list[Record]) -> list[Problem]:
     """Two CitedWork records with one reference number of one document: the newer
-    would silently take over the older's citations."""
+    (file changed last, then later in it) would silently take over the older's citations."""
     out: list[Problem] = []
     first: dict[tuple[str, int], Record] = {}
-    for rec in records:
+    for _, rec in sorted(((r.order[0], n), r) for n, r in enumerate(records)):
         d = rec.data
         if d.get("type") != "CitedWork" or not isinstance(d.get("ref_number"), int) or isinstance(d["ref_number"], bool):
             continue

@@ -133,8 +133,9 @@ def read_file(path: Path, root: Path | None = None) -> tuple[list[Record], list[
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return [], [Problem(shown, None, None, f"cannot read file: {shorten(why)}",
                             "data files must be UTF-8 text files under 4 MB")]
-    loader = _LineLoader(text)
+    loader = None
     try:
+        loader = _LineLoader(text)  # the reader refuses raw control characters here
         doc = loader.get_single_node()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -145,7 +146,8 @@ def read_file(path: Path, root: Path | None = None) -> tuple[list[Record], list[
     except RecursionError:
         return [], [Problem(shown, None, None, "malformed YAML: nested too deeply", "flatten the nested lists")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if doc is None:
         return [], []
     if not isinstance(doc, yaml.MappingNode) or not any(
