@@ -164,12 +164,16 @@ def analyse(out_dir: OutOpt = None,
 def new_city(city_id: Annotated[str, typer.Argument(help="Id of the new city, e.g. hangzhou.")],
              label: Annotated[str, typer.Option(help="Name as the source gives it.")],
              within: Annotated[str, typer.Option(help="Id of the province or nation it lies in.")] = "china",
-             data: DataOpt = None) -> None:
+             data: DataOpt = None,
+             source: Annotated[Optional[Path], typer.Option(
+                 "--source", help="Source text to register: copied into the seeds folder, cited by the new file.")] = None
+             ) -> None:
     """Start data/<id>.yaml for a new city from a template; 'egovkg validate' then lists what to fill in."""
     from kg.build.scaffold import new_city as scaffold
 
     try:
-        path = scaffold(city_id, label, within, data or Config().data)
+        cfg = Config()
+        path = scaffold(city_id, label, within, data or cfg.data, source=source, seeds=cfg.seeds)
     except EgovKgError as exc:
         fail(exc)
     out.print(f"wrote {path}; now add your source and run 'egovkg validate'", markup=False)
