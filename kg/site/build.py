@@ -32,7 +32,8 @@ from kg.site.network import render_view, view_spec, vis_asset
 from kg.site.pages import write_entity_pages
 from kg.site.pages_ontology import write_ontology_page
 from kg.site.pages_query import run_library, write_query_pages
-from kg.site.static import LIST_FILTER_JS, NETVIEW_JS, SITE_CSS, TIMELINE_JS
+from kg.site.playground import write_playground
+from kg.site.static import LIST_FILTER_JS, NETVIEW_JS, SITE_CSS, SPARQL_JS, TIMELINE_JS
 from kg.site.timeline_plot import write_timelines
 from kg.store.embedded import EmbeddedStore, Store
 
@@ -67,6 +68,7 @@ def write_assets(out: Path) -> None:
     write(assets / "netview.js", NETVIEW_JS)
     write(assets / "listfilter.js", LIST_FILTER_JS)
     write(assets / "timeline.js", TIMELINE_JS)
+    write(assets / "sparql.js", SPARQL_JS)
 
 
 def subview(g: nx.MultiDiGraph, model: SiteModel, core: set[str], key: str) -> nx.MultiDiGraph:
@@ -198,6 +200,8 @@ def build_site(ds: Dataset, out: Path, *, store: Store | None = None, queries: P
         report.pages += write_entity_pages(tmp, model, g)
         report.pages += write_query_pages(tmp, runs, model)
         report.pages += write_ontology_page(tmp, ontology, model)
+        write_playground(tmp, ds, runs)
+        report.pages += 1
         write(tmp / "index.html", index_page(model, g, len(ds), report))
     report.seconds = time.perf_counter() - t0
     return report
