@@ -92,7 +92,9 @@ def test_graph_page_offline_and_complete(mini_out: Path, tmp_path: Path):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     nodes = json.loads(re.search(r"new vis.DataSet\((\[.*?\])\);\nconst edges", html, re.S)[1])
     ids = {n["id"] for n in nodes}
-    assert ids == {"shenzhen", "shenzhen-stage-2", "shenzhen-approval-process-reform", "shenzhen-online-approval-platform"}
+    # every entity of the mini fixture; influences are edges, not nodes
+    assert ids == {"shenzhen", "shenzhen-stage-1", "shenzhen-stage-2", "shenzhen-approval-process-reform",
+                   "shenzhen-online-approval-platform", "challenge-data-silos", "shenzhen-egov-resource-centre"}
     # the label with markup is present only escaped: no raw <b> tag can reach the DOM
     assert "Online approval platform \\u003cb\\u003e\\u0026\\u003c/b\\u003e" in html
     assert "<b>&</b>" not in html

@@ -9,7 +9,8 @@ from __future__ import annotations
 import networkx as nx
 from rdflib import Dataset, Literal, URIRef
 
-from kg.namespaces import EGOV, ID, RDF, RDFS
+from kg.build.fields import INFLUENCE_KINDS
+from kg.namespaces import EGOV, ID, PROV, RDF, RDFS, SKOS
 
 SUBSYSTEM_OF_CLASS = {
     "technical": {"KeyTechnology", "Infrastructure", "InformationSystem", "Platform", "MobileApp", "Portal",
@@ -20,6 +21,9 @@ SUBSYSTEM_OF_CLASS = {
     "contextual": {"ContextualFactor"},
 }
 HIDDEN_CLASSES = {"SourceDocument", "CitedWork"}
+# Triples the loader derives from an Influence node: the node itself becomes one edge instead.
+DERIVED = {RDF.type, PROV.qualifiedInfluence, PROV.wasInfluencedBy, PROV.influencer, EGOV.influenced,
+           *(k.shortcut for k in INFLUENCE_KINDS.values())}
 
 
 def local(iri: object) -> str:
@@ -44,7 +48,7 @@ def to_networkx(ds: Dataset, include_hidden: bool = False) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for _, _, ent in ds.triples((None, EGOV.describes, None)):
         cls = local(next(iter(ds.objects(ent, RDF.type)), ""))
-        if cls in HIDDEN_CLASSES and not include_hidden:
+        if cls == "Influence" or (cls in HIDDEN_CLASSES and not include_hidden):
             continue
         sub = ds.value(ent, EGOV.subsystem)
         year = ds.value(ent, EGOV.year)
@@ -53,9 +57,18 @@ def to_networkx(ds: Dataset, include_hidden: bool = False) -> nx.MultiDiGraph:
                    year=int(year) if isinstance(year, Literal) else None,
                    places=sorted(local(p) for p in ds.objects(ent, EGOV.inPlace)),
                    stages=sorted(local(p) for p in ds.objects(ent, EGOV.duringStage)))
+    influences = set(ds.subjects(RDF.type, EGOV.Influence))
     for s, p, o in ds.triples((None, None, None)):
-        if isinstance(o, URIRef) and p != RDF.type and local(s) in g and local(o) in g and s != o:
+        if isinstance(o, URIRef) and p not in DERIVED and local(s) in g and local(o) in g and s != o:
             g.add_edge(local(s), local(o), key=local(p), predicate=local(p).rpartition("#")[2])
+    # Influences are edges (influencer -> influenced) carrying their kind, basis and record id,
+    # drawn from the qualified node: the derived shortcut triples are skipped above.
+    for inf in influences:
+        src, dst = ds.value(inf, PROV.influencer), ds.value(inf, EGOV.influenced)
+        kind = ds.value(ds.value(inf, EGOV.influenceKind), SKOS.notation)
+        basis = ds.value(ds.value(inf, EGOV.basis), SKOS.notation)
+        if src is not None and dst is not None and local(src) in g and local(dst) in g:
+            g.add_edge(local(src), local(dst), key=local(inf), predicate=str(kind), basis=str(basis), influence=local(inf))
     # No year is ever estimated: an undated node keeps year None and carries its bounds.
     for n, a in g.nodes(data=True):
         ent = ID[n]
