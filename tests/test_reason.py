@@ -21,7 +21,7 @@ def test_wrong_link_makes_it_inconsistent(real_build):
     bad = Dataset(default_union=True)
     for q in ds.quads((None, None, None, None)):
         bad.add(q)
-    # a city cannot be a technology: egov:enabled's range is disjoint with AdministrativeArea
-    bad.graph(GRAPH["bad"]).add((ID["shenzhen"], EGOV.enabled, ID["shanghai"]))
+    # a city cannot be a stage: egov:duringStage's range (Stage) is disjoint with AdministrativeArea
+    bad.graph(GRAPH["bad"]).add((ID["shenzhen"], EGOV.duringStage, ID["shanghai"]))
     with pytest.raises(InconsistentError):
         check_consistency(bad, cfg.ontology)

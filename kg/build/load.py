@@ -19,6 +19,7 @@ from rdflib.graph import Graph
 
 from kg.build.dates import PartialDate, YearBounds, lag_bounds, order_of, parse_date, parse_when
 from kg.build.fields import CONCEPTS, FIELDS, INFLUENCE_KINDS
+from kg.build.records import Record, as_list
 from kg.namespaces import (
     EGOV,
     ONTOLOGY_GRAPH,
@@ -32,7 +33,6 @@ from kg.namespaces import (
     entity_iri,
     record_graph_iri,
 )
-from kg.build.records import Record, as_list
 
 _NOT_TRIPLES = {"id", "type", "source"}
 

@@ -2,25 +2,38 @@
 
 Typed config in (kg.config.Config), typed report out (BuildReport): the CLI and
 notebooks call this, tests call it, and nothing here prints.
+
+Quads stream from the records straight into Oxigraph (no rdflib Dataset in
+between), the shapes run as SPARQL inside Oxigraph, and Oxigraph writes the TriG
+and Turtle: every pass costs the same per record at 500 or 100,000 records. The
+build leaves that store on disk (build/store/), so `query`, `analyse` and the
+site open it instead of re-parsing the TriG. One code path for any size.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import gc
+import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import Dataset
 
 from kg import fileio
+from kg.build.load import ox_dataset, record_quads
+from kg.build.reason import ReasonReport, check_store_consistency
+from kg.build.records import Record, read_all
+from kg.build.shapes import check_store
+from kg.build.validate import check_structure
 from kg.config import Config
 from kg.errors import UsageError, ValidationError
-from kg.build.load import load_ontology, load_records, new_dataset
-from kg.namespaces import EGOV, ONTOLOGY_GRAPH, PREFIXES, RDF, graph_id
-from kg.build.reason import ReasonReport, check_consistency
-from kg.build.records import Record, read_all
-from kg.build.shapes import check_shapes
-from kg.build.validate import check_structure
+from kg.namespaces import EGOV, ONTOLOGY_GRAPH, PREFIXES
+
+STORE_DIR = "store"  # build/store/: the persistent Oxigraph store
+STORE_DATA = "oxigraph"  # RocksDB files, inside STORE_DIR next to BUILD_ID_FILE
+BUILD_ID_FILE = "build-id"
 
 
 @dataclass
@@ -34,6 +47,8 @@ class BuildReport:
     reason: ReasonReport | None
     outputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    build_id: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def read_and_check(cfg: Config) -> tuple[list[Record], list[str]]:
@@ -50,44 +65,128 @@ def read_and_check(cfg: Config) -> tuple[list[Record], list[str]]:
     return records, warnings
 
 
+def load_store(records: list[Record], ontology: Path, path: Path | None = None) -> ox.Store:
+    """Records and the ontology (in its own named graph) into an Oxigraph store, on disk if path."""
+    store = ox.Store(str(path)) if path is not None else ox.Store()
+    store.bulk_extend(record_quads(records))
+    try:
+        store.bulk_load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
+    except (OSError, SyntaxError) as exc:
+        raise UsageError(f"{ontology}: cannot be read as Turtle: {exc}", "fix the ontology file") from exc
+    return store
+
+
+def check_loaded(store: ox.Store, cfg: Config) -> None:
+    """The SHACL pass over a loaded store; raise ValidationError with every violation."""
+    problems = check_store(store, cfg.shapes, cfg.ontology)
+    if problems:
+        raise ValidationError(problems, "SHACL")
+
+
 def validate(cfg: Config) -> tuple[Dataset, list[Record], list[str]]:
     """Both validation passes. Returns the loaded dataset (without the ontology)."""
     records, warnings = read_and_check(cfg)
-    ds = load_records(records)
-    problems = check_shapes(ds, cfg.shapes, cfg.ontology)
-    if problems:
-        raise ValidationError(problems, "SHACL")
-    return ds, records, warnings
+    store = load_store(records, cfg.ontology)
+    check_loaded(store, cfg)
+    store.remove_graph(ox.NamedNode(str(ONTOLOGY_GRAPH)))
+    return ox_dataset(store), records, warnings
+
+
+def store_class_counts(store: ox.Store) -> dict[str, int]:
+    """Entities per egov class: the rdf:type triples a record graph states about what it describes."""
+    q = f"""SELECT ?c (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c . ?g <{EGOV.describes}> ?s }}
+            FILTER(STRSTARTS(STR(?c), "{EGOV}")) }} GROUP BY ?c"""
+    return dict(sorted((row["c"].value[len(str(EGOV)):], int(row["n"].value)) for row in store.query(q)))  # type: ignore[union-attr]
 
 
 def class_counts(ds: Dataset) -> dict[str, int]:
-    counts: Counter[str] = Counter()
-    for s, _p, o, g in ds.quads((None, RDF.type, None, None)):
-        gid = graph_id(g)
-        if gid is not None and gid != ONTOLOGY_GRAPH and str(o).startswith(str(EGOV)):
-            if (gid, EGOV.describes, s) in ds:
-                counts[str(o)[len(str(EGOV)):]] += 1
-    return dict(sorted(counts.items()))
+    """class counts of an rdflib Dataset (kg.cli.report's stats use this)."""
+    from kg.build.load import OxTerms
+
+    store = ox.Store()
+    conv = OxTerms()
+    store.bulk_extend(ox.Quad(conv.term(s), conv.term(p), conv.term(o), conv.iri(str(getattr(g, "identifier", g))))
+                      for s, p, o, g in ds.quads((None, None, None, None)) if g is not None)
+    return store_class_counts(store)
+
+
+def _header(build_id: str) -> bytes:
+    return f"{fileio.BUILD_ID_LINE}{build_id}\n".encode()
+
+
+def write_outputs(store: ox.Store, trig: Path, turtle: Path, build_id: str) -> None:
+    """Write egov.trig (every named graph) and egov.ttl (their union, each triple once) as
+    a pair: both go to temp names, are read back and counted, then replace the old pair.
+    Each starts with the build id, so a reader can tell the pair (and build/store) apart."""
+    prefixes = {k: str(v) for k, v in PREFIXES.items()}
+    union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+    with fileio.atomic_files([trig, turtle]) as (t_trig, t_ttl):
+        with open(t_trig, "wb") as fh:
+            fh.write(_header(build_id))
+            store.dump(fh, ox.RdfFormat.TRIG, prefixes=prefixes)
+        with open(t_ttl, "wb") as fh:
+            fh.write(_header(build_id))
+            ox.serialize(union, fh, ox.RdfFormat.TURTLE, prefixes=prefixes)  # type: ignore[arg-type]
+        _reread(t_trig, trig, ox.RdfFormat.TRIG, len(store), build_id)
+        n_union = int(next(iter(store.query(  # type: ignore[arg-type]
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")))["n"].value)
+        _reread(t_ttl, turtle, ox.RdfFormat.TURTLE, n_union, build_id)
+
+
+def _reread(tmp: Path, final: Path, fmt: ox.RdfFormat, expected: int, build_id: str) -> None:
+    """Parse what was written and count it: a short or corrupt file never replaces a good one."""
+    try:
+        n = sum(1 for _ in ox.parse(path=str(tmp), format=fmt))
+    except (OSError, SyntaxError) as exc:
+        raise UsageError(f"{final}: the new file does not read back: {exc}", "check the disk, then build again") from exc
+    if n != expected or fileio.read_build_id(tmp) != build_id:
+        raise UsageError(f"{final}: the new file reads back {n} statements, expected {expected}",
+                         "check free disk space, then build again")
+
+
+def store_build_id(store_dir: Path) -> str | None:
+    """The build id of a persistent store folder (build/store), None if absent or unreadable."""
+    try:
+        return (Path(store_dir) / BUILD_ID_FILE).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
 
 
 def build(cfg: Config | None = None) -> tuple[BuildReport, Dataset]:
-    """Validate, load, reason and write build/egov.trig and build/egov.ttl."""
+    """Validate, load, reason; write build/egov.trig, build/egov.ttl and build/store/.
+
+    Nothing in build/ changes unless every pass succeeds. Returns the report and an
+    rdflib Dataset view over the new (read-only) store."""
     cfg = cfg or Config()
-    data, records, warnings = validate(cfg)
-    reason = check_consistency(data, cfg.ontology) if cfg.reason else None
-    ds = new_dataset()
-    for s, p, o, g in data.quads((None, None, None, None)):
-        ds.graph(graph_id(g)).add((s, p, o))
-    load_ontology(cfg.ontology, ds)
-    fileio.write_text(cfg.trig, ds.serialize(format="trig"))
-    merged = Graph()
-    for prefix, ns in PREFIXES.items():
-        merged.bind(prefix, ns)
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        merged.add((s, p, o))
-    fileio.write_text(cfg.turtle, merged.serialize(format="turtle"))
-    graphs = {graph_id(g) for _, _, _, g in ds.quads((None, None, None, None)) if g is not None}
-    report = BuildReport(records=len(records), triples=len(ds), graphs=len(graphs),
-                         by_class=class_counts(data), reason=reason,
-                         outputs=[cfg.trig, cfg.turtle], warnings=warnings)
-    return report, ds
+    secs: dict[str, float] = {}
+    t0 = time.perf_counter()
+    records, warnings = read_and_check(cfg)
+    secs["read+check"] = time.perf_counter() - t0
+    build_id = f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{uuid.uuid4().hex[:8]}"
+    fileio.sweep_stale(cfg.out) if cfg.out.is_dir() else None
+    store_dir = cfg.out / STORE_DIR
+    with fileio.atomic_dir(store_dir) as tmp:
+        t = time.perf_counter()
+        store = load_store(records, cfg.ontology, tmp / STORE_DATA)
+        secs["load"] = time.perf_counter() - t
+        t = time.perf_counter()
+        check_loaded(store, cfg)
+        secs["shacl"] = time.perf_counter() - t
+        t = time.perf_counter()
+        reason = check_store_consistency(store) if cfg.reason else None
+        secs["hermit"] = time.perf_counter() - t
+        if reason is not None and reason.sampled:
+            warnings.append(reason.describe())
+        t = time.perf_counter()
+        triples, graphs, by_class = len(store), len(list(store.named_graphs())), store_class_counts(store)
+        (tmp / BUILD_ID_FILE).write_text(build_id, encoding="utf-8")
+        write_outputs(store, cfg.trig, cfg.turtle, build_id)
+        store.flush()
+        secs["write"] = time.perf_counter() - t
+        del store
+        gc.collect()  # close RocksDB before its folder is swapped in
+    view = ox_dataset(ox.Store.read_only(str(store_dir / STORE_DATA)))
+    report = BuildReport(records=len(records), triples=triples, graphs=graphs, by_class=by_class, reason=reason,
+                         outputs=[cfg.trig, cfg.turtle, store_dir], warnings=warnings, build_id=build_id,
+                         seconds=secs)
+    return report, view

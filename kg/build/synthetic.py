@@ -36,7 +36,8 @@ def clone_city(records: list[Record], city: str, n: int) -> list[dict]:
             for key, value in list(d.items()):
                 if key not in ("source", "label", "type"):
                     d[key] = rename(value, k)
-            d["label"] = f"{d['label']} (synthetic copy {k})"
+            if "label" in d:  # an Influence may have none: its label is derived from its ends
+                d["label"] = f"{d['label']} (synthetic copy {k})"
             out.append(d)
     return out
 

@@ -61,12 +61,27 @@ class Store(Protocol):
 
 
 class EmbeddedStore:
-    """rdflib Dataset (Oxigraph-backed by default) queried over the union graph."""
+    """rdflib Dataset (Oxigraph-backed by default) queried over the union graph.
 
-    def __init__(self, kind: str = "oxigraph") -> None:
+    `EmbeddedStore.open_persistent(folder)` opens the store a build left on disk
+    (build/store/oxigraph) read-only: no parsing, and any number of readers at once."""
+
+    def __init__(self, kind: str = "oxigraph", *, persistent: Path | None = None) -> None:
         if kind not in EMBEDDED_KINDS:
             raise UsageError(f"unknown embedded store '{kind}'", f"use one of {', '.join(EMBEDDED_KINDS)}")
         self.name = kind
+        self.persistent = persistent
+        if persistent is not None:
+            import pyoxigraph
+            from oxrdflib import OxigraphStore
+
+            try:
+                inner = pyoxigraph.Store.read_only(str(persistent))
+            except OSError as exc:
+                raise StoreError(f"{persistent}: cannot open the build's store: {exc}",
+                                 "run 'egovkg build' again to rewrite it") from exc
+            self.dataset = Dataset(store=OxigraphStore(store=inner), default_union=True)
+            return
         store = "Oxigraph" if kind == "oxigraph" else "default"
         self.dataset = Dataset(store=store, default_union=True)
 
@@ -108,6 +123,8 @@ class EmbeddedStore:
         return bool(self._query(sparql).askAnswer)
 
     def triple_count(self) -> int:
+        if self.name == "oxigraph":  # count quads: rdflib's len() would count distinct triples
+            return len(self.dataset.store._inner)  # type: ignore[attr-defined]
         return len(self.dataset)  # quads in all graphs
 
     def close(self) -> None:
