@@ -10,14 +10,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from kg.build.pipeline import BuildReport, class_counts
+from kg.config import Config
 from kg.namespaces import EGOV, ID, RDF
+from kg.query.coverage import undated as undated_ids
 from kg.query.library import QueryDef
-
-DATED = (EGOV.date, EGOV.startDate, EGOV.asOf)
-UNDATED_OK = {"SourceDocument", "CitedWork", "Agency", "Government", "StateOwnedEnterprise",
-              "Nation", "Province", "City", "District",
-              "SpecialAdministrativeRegion", "Company", "University", "NGO", "Person", "Challenge",
-              "ContextualFactor", "Outcome", "KeyTechnology", "Index"}
 
 
 def _counts_table(title: str, counts: dict[str, int]) -> Table:
@@ -54,8 +50,7 @@ def coverage(ds: Dataset) -> dict[str, object]:
         if isinstance(o, URIRef) and o in described and s in described and s != o:
             linked.update((s, o))
     types = {s: str(o).removeprefix(str(EGOV)) for s, _, o in ds.triples((None, RDF.type, None)) if s in described}
-    undated = sorted(str(e).removeprefix(str(ID)) for e in described
-                     if types.get(e) not in UNDATED_OK and not any((e, p, None) in ds for p in DATED))
+    undated = undated_ids(ds, Config().ontology)  # the rule of the undated-entities query (kg.query.coverage)
     unlinked = sorted(str(e).removeprefix(str(ID)) for e in described
                       if e not in linked and types.get(e) not in ("SourceDocument", "CitedWork"))
     return {"by_class": class_counts(ds), "by_place": dict(sorted(by_place.items())),
@@ -74,9 +69,9 @@ def print_stats(out: Console, ds: Dataset) -> None:
 
 def print_library(out: Console, library: dict[str, QueryDef]) -> None:
     t = Table(title=f"Query library ({len(library)} queries)")
-    t.add_column("name")
-    t.add_column("title")
-    t.add_column("parameters")
+    t.add_column("name", no_wrap=True, min_width=max((len(n) for n in library), default=4))  # a name is typed: never cut
+    t.add_column("title", overflow="fold")
+    t.add_column("parameters", overflow="fold")
     for q in library.values():
         t.add_row(q.name, q.title, ", ".join(f"{p.name}:{p.type}{'' if p.required else '?'}" for p in q.params))
     out.print(t)

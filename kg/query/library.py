@@ -14,6 +14,9 @@ year, a class must be an ontology class), turned into an RDF term, serialised
 by rdflib, and bound with a SPARQL VALUES block placed first in the outermost
 WHERE group. VALUES is standard SPARQL 1.1, so the same text runs on the
 embedded store and on any remote endpoint.
+
+Before running, `run_query` looks every id, class and property value up in the graph
+(kg.query.params): a name that names nothing is an error with the closest names, not zero rows.
 """
 
 from __future__ import annotations
@@ -136,8 +139,10 @@ def to_term(param: Param, value: str) -> URIRef | Literal:
     return Literal(value)
 
 
-def bind(qdef: QueryDef, params: dict[str, str]) -> str:
-    """The query text with parameters bound by a VALUES block (or unchanged)."""
+def bind(qdef: QueryDef, params: dict[str, str], also: dict[str, list[URIRef]] | None = None) -> str:
+    """The query text with parameters bound by a VALUES block (or unchanged).
+
+    `also` adds further values for a parameter (the areas within a place, see run_query)."""
     declared = {p.name: p for p in qdef.params}
     for name in params:
         if name not in declared:
@@ -151,7 +156,9 @@ def bind(qdef: QueryDef, params: dict[str, str]) -> str:
         return qdef.sparql
     # One single-variable VALUES block per parameter: the same meaning as one multi-variable row, and
     # the form Virtuoso 7.2 evaluates correctly in every library query.
-    values = "".join(f"VALUES ?{n} {{ {to_term(declared[n], v).n3()} }}\n  " for n, v in params.items())
+    also = also or {}
+    values = "".join(f"VALUES ?{n} {{ {' '.join([to_term(declared[n], v).n3(), *(x.n3() for x in also.get(n, []))])} }}\n  "
+                     for n, v in params.items())
     m = _WHERE.search(qdef.sparql)
     assert m is not None  # checked when parsing
     return qdef.sparql[: m.end()] + "\n  " + values + qdef.sparql[m.end():].lstrip("\n")
@@ -163,12 +170,20 @@ def run_query(store: Store, qdef: QueryDef, params: dict[str, str] | None = None
 
     With `check` (the default) every id, class and property parameter is first looked up in the
     graph, so a misspelt name is an error naming the closest match rather than zero silent rows."""
-    from kg.query.params import check_params
+    from kg.query.params import areas_within, check_params
 
-    sparql = bind(qdef, params or {})
+    params = params or {}
+    bind(qdef, params)  # refuses malformed values before anything is asked of the store
     if check and params:
         check_params(store, {p.name: p.type for p in qdef.params}, params)
-    return store.select(sparql)
+    also: dict[str, list[URIRef]] = {}
+    if "place" in params and "withinArea" not in qdef.sparql:
+        # `place` always means the place and every area within it. A query that walks
+        # egov:withinArea itself gets the place alone; one that matches ?place directly (a stage's
+        # place, a thing's place) gets the areas too, as further VALUES rows.
+        place = ID[params["place"]]
+        also["place"] = sorted(areas_within(store, place) - {place})
+    return store.select(bind(qdef, params, also))
 
 
 def to_dataframe(table: ResultTable, *, short_ids: bool = True) -> pandas.DataFrame:  # type: ignore[name-defined]  # noqa: F821
