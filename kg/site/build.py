@@ -26,6 +26,8 @@ from kg import fileio
 from kg.analyse.graph import to_networkx
 from kg.config import Config
 from kg.errors import UsageError
+from kg.site.coevo import coevo_page
+from kg.site.fold import fold
 from kg.site.html import esc, family_legend, link, page, write
 from kg.site.model import FAMILIES, SiteModel, read_model
 from kg.site.network import render_view, view_spec, vis_asset
@@ -84,6 +86,11 @@ def subview(g: nx.MultiDiGraph, model: SiteModel, core: set[str], key: str) -> n
     return g.subgraph(nodes).copy()
 
 
+def _place_of(model: SiteModel, stage: str) -> str:
+    """The label of the place a stage belongs to, so stage views read 'Shenzhen: Stage 2 ...'."""
+    return next((model.entities[p].label for p in model.entities[stage].places if p in model.entities), "")
+
+
 def write_views(out: Path, g: nx.MultiDiGraph, model: SiteModel) -> list[str]:
     """graph/all.html, one view per place and per stage, and views.html listing them."""
     written = []
@@ -99,14 +106,21 @@ def write_views(out: Path, g: nx.MultiDiGraph, model: SiteModel) -> list[str]:
                 places.setdefault(p, set()).add(e.id)
             for s in e.stages:
                 stages.setdefault(s, set()).add(e.id)
-    items: dict[str, list[str]] = {"place": [], "stage": []}
+    items: dict[str, list[str]] = {"place": [], "stage": [], "coevo": []}
+
+    def stage_key(sid: str) -> tuple[str, int, str]:
+        s = model.entities[sid]
+        return (_place_of(model, sid), s.stage_number or 0, s.start or "")
+
     for kind, groups, key in (("place", places, "places"), ("stage", stages, "stages")):
-        for pid in sorted(groups, key=lambda i: (-len(groups[i]), model.entities[i].label.casefold())):
+        ids = sorted(groups, key=lambda i: (-len(groups[i]), model.entities[i].label.casefold())) if kind == "place" \
+            else sorted(groups, key=stage_key)
+        for pid in ids:
             if len(groups[pid]) < 2:
                 continue
             sub = subview(g, model, groups[pid], key)
             name = f"graph/{kind}-{pid}.html"
-            label = model.entities[pid].label
+            label = model.entities[pid].label if kind == "place" else f"{_place_of(model, pid)}: {model.entities[pid].label}"
             write(out / name, render_view(view_spec(sub, model, root="../"), label, root="../", model=model,
                                           active="views.html",
                                           intro=f'<p class="small">{len(groups[pid])} records of this {kind} and their '
@@ -115,10 +129,19 @@ def write_views(out: Path, g: nx.MultiDiGraph, model: SiteModel) -> list[str]:
             written.append(name)
             items[kind].append(f'<li>{link(esc(name), label)} <span class="muted small">({len(groups[pid])} records, '
                                f'{sub.number_of_nodes()} nodes)</span></li>')
+            if kind == "place":
+                html, n_nodes, n_links = coevo_page(g, model, pid)
+                cname = f"graph/coevo-{pid}.html"
+                write(out / cname, html)
+                written.append(cname)
+                items["coevo"].append(f'<li>{link(esc(cname), label)} <span class="muted small">({n_nodes} records, '
+                                      f'{n_links} influences)</span></li>')
     body = ("<h1>Network views by place and stage</h1><p>Each view shows the records of one place (its districts "
-            "included) or one stage, plus the organisations and technologies they link to.</p>"
+            "included) or one stage, plus the organisations and technologies they link to. The co-evolution views "
+            "put a place's stages in columns, left to right in time, social records above and technical below.</p>"
+            f'<h2>Co-evolution by place</h2><ul class="entities">{"".join(items["coevo"])}</ul>'
             f'<h2>Places</h2><ul class="entities">{"".join(items["place"])}</ul>'
-            f'<h2>Stages</h2><ul class="entities">{"".join(items["stage"])}</ul>')
+            f'<h2>Stages (by place, in order)</h2><ol>{"".join(items["stage"])}</ol>')
     write(out / "views.html", page("Places and stages", body, active="views.html"))
     return written
 
@@ -180,7 +203,7 @@ def build_site(ds: Dataset, out: Path, *, store: Store | None = None, queries: P
     queries = queries or cfg.queries
     ontology = ontology or cfg.ontology
     model = read_model(ds, ontology)
-    g = to_networkx(ds)
+    g = fold(to_networkx(ds), model)  # influences as links, figures into their entity
     if store is None:  # the query pages need a store: copy the dataset into Oxigraph
         emb = EmbeddedStore("oxigraph")
         emb.add_dataset(ds)

@@ -80,6 +80,7 @@ _SHAPE_SVG = {
     "diamond": '<polygon points="8,1 15,8 8,15 1,8"/>',
     "square": '<rect x="2" y="2" width="12" height="12"/>',
     "star": '<polygon points="8,1 10,6 15,6 11,9.5 12.5,15 8,11.5 3.5,15 5,9.5 1,6 6,6"/>',
+    "database": '<path d="M2 4 a6 2.2 0 0 1 12 0 v8 a6 2.2 0 0 1 -12 0 z M2 4 a6 2.2 0 0 0 12 0"/>',
     "text": '<text x="1" y="12" font-size="11" font-family="sans-serif">Aa</text>',
 }
 

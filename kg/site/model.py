@@ -48,7 +48,7 @@ FAMILIES: list[Family] = [
                       "Portal", "SocialMediaAccount", "Channel"})),
     Family("event", "event or collaboration", "star", COLOURS["other"], frozenset({"Event", "CollaborationCase"})),
     Family("challenge", "challenge", "triangleDown", COLOURS["other"], frozenset({"Challenge"})),
-    Family("outcome", "outcome", "star", COLOURS["other"], frozenset({"Outcome"})),
+    Family("outcome", "outcome", "diamond", COLOURS["other"], frozenset({"Outcome"})),
     Family("context", "contextual factor", "dot", COLOURS["contextual"], frozenset({"ContextualFactor"})),
     Family("figure", "figure or index", "text", COLOURS["other"], frozenset({"Quantity", "Index"})),
     Family("source", "source or cited work", "text", COLOURS["other"], frozenset({"SourceDocument", "CitedWork"})),

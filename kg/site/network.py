@@ -66,6 +66,8 @@ def tooltip(node: str, attrs: dict, model: SiteModel | None) -> str:
         lines.append(f"“{shorten(c.quote, QUOTE_CHARS)}”")
     if len(e.citations) > 1:
         lines.append(f"(+{len(e.citations) - 1} more source{'s' if len(e.citations) > 2 else ''} on its page)")
+    if attrs.get("figures"):
+        lines.append("Figures: " + "; ".join(shorten(f, 80) for f in attrs["figures"][:4]))
     return "\n".join(lines)
 
 
@@ -74,6 +76,9 @@ def network_data(g: nx.MultiDiGraph, model: SiteModel | None = None,
     """vis.js nodes and edges (via pyvis): colour by subsystem, shape by kind, plain-text tooltips."""
     net = Network(directed=True, cdn_resources="in_line")
     degree = dict(g.degree())
+    ranked = sorted(g.nodes, key=lambda n: (-degree.get(n, 0), n))
+    important = set(ranked[:max(8, min(30, len(ranked) // 10))])
+    important |= {n for n, a in g.nodes(data=True) if family_of(a["type"]) in ("place", "stage")}
     for n, a in g.nodes(data=True):
         fam = family_of(a["type"])
         net.add_node(n, label=_canvas_label(n, a, model), title=tooltip(n, a, model),
@@ -81,11 +86,16 @@ def network_data(g: nx.MultiDiGraph, model: SiteModel | None = None,
                      size=min(9 + 3 * degree.get(n, 0) ** 0.5, 34),
                      font={"size": min(12 + 2 * degree.get(n, 0) ** 0.5, 30)})
         e = model.entities.get(n) if model else None
-        net.node_map[n].update({"kind": a["type"], "family": fam, "fullLabel": a["label"],
+        net.node_map[n].update({"kind": a["type"], "family": fam, "fullLabel": a["label"], "important": n in important,
                                 "kindLabel": e.type_label if e else a["type"], "when": e.when() if e else "",
                                 "places": e.places if e else a.get("places", []),
                                 "stages": e.stages if e else a.get("stages", [])})
     for s, o, key, a in g.edges(keys=True, data=True):
+        if a.get("influence"):  # a folded egov:Influence: stated solid, inferred dashed (kg.site.fold)
+            kind = a["predicate"]
+            net.add_edge(s, o, title=f"{kind} ({a['basis']} in the source; lag {a['lag']})", dashes=a["basis"] == "inferred",
+                         color={"color": "#4a4a4a"}, width=1.6, **({"label": kind} if edge_labels else {}))
+            continue
         label = model.label_of(_pred_iri(key, a["predicate"])) if model else a["predicate"]
         net.add_edge(s, o, title=label, **({"label": label} if edge_labels else {}))
     nodes, edges, *_ = net.get_network_data()
@@ -236,7 +246,25 @@ def view_body(spec: dict, title: str, intro: str = "", model: SiteModel | None =
              f'<p class="small muted">Hover a node for its source and quote; drag to pan, scroll to zoom.</p>')
     cls = "view embedded" if embedded else "view"
     block = json_block("egov-view", spec) if data else ""
-    return f'<div class="{cls}"><aside class="panel">{panel}</aside><div id="net"></div></div>{block}'
+    return (f'<div class="{cls}"><aside class="panel">{panel}</aside>'
+            f'<div id="net" role="img" aria-label="{esc(title)}: network; the same nodes are listed below"></div></div>'
+            f"{block}{node_list(spec)}")
+
+
+def node_list(spec: dict) -> str:
+    """The canvas as text: every node, by kind, linked to its page (for screen readers, search and printing)."""
+    by_fam: dict[str, list[dict]] = {}
+    for n in spec["nodes"]:
+        by_fam.setdefault(n["family"], []).append(n)
+    parts = []
+    for f in FAMILIES:
+        ns = sorted(by_fam.get(f.name, []), key=lambda n: n["fullLabel"].casefold())
+        if ns:
+            items = "".join(f'<li><a href="{esc(n["url"])}">{esc(n["fullLabel"])}</a></li>' if n.get("url")
+                            else f'<li>{esc(n["fullLabel"])}</li>' for n in ns)
+            parts.append(f'<h3>{esc(f.label)} ({len(ns)})</h3><ul class="entities small">{items}</ul>')
+    return (f'<details class="node-list pad"><summary>The {len(spec["nodes"])} nodes of this network as a list'
+            f'</summary>{"".join(parts)}</details>')
 
 
 NET_SCRIPTS = ["assets/vis-network.min.js", "assets/netview.js"]

@@ -77,6 +77,28 @@ def _facts_table(rows: list[tuple[str, str]], head: tuple[str, str]) -> str:
     return f"<table><thead><tr><th>{esc(head[0])}</th><th>{esc(head[1])}</th></tr></thead><tbody>{body}</tbody></table>"
 
 
+def ego_positions(ego: nx.MultiDiGraph, node: str, spacing: float = 75.0) -> dict[str, tuple[float, float]]:
+    """The subject in the middle, its direct links on a ring around it, the second hop outside next to
+    the neighbour it comes through: nothing can sit on top of the subject."""
+    import math
+
+    und = ego.to_undirected(as_view=True)
+    ring1 = sorted(set(und.neighbors(node)) - {node}, key=lambda n: (ego.nodes[n].get("type", ""), n))
+    pos: dict[str, tuple[float, float]] = {node: (0.0, 0.0)}
+    angle: dict[str, float] = {}
+    r1 = max(3 * spacing, spacing * len(ring1) / (2 * math.pi))
+    for i, n in enumerate(ring1):
+        angle[n] = 2 * math.pi * i / max(len(ring1), 1)
+        pos[n] = (round(1.4 * r1 * math.cos(angle[n]), 1), round(r1 * math.sin(angle[n]), 1))
+    ring2 = [n for n in ego.nodes if n not in pos]
+    ring2.sort(key=lambda n: (min((angle[m] for m in und.neighbors(n) if m in angle), default=0.0), n))
+    r2 = max(r1 + 2.5 * spacing, spacing * len(ring2) / (2 * math.pi))
+    for i, n in enumerate(ring2):
+        a = 2 * math.pi * i / max(len(ring2), 1)
+        pos[n] = (round(1.4 * r2 * math.cos(a), 1), round(r2 * math.sin(a), 1))
+    return pos
+
+
 def entity_page(e: Entity, model: SiteModel, g: nx.MultiDiGraph,
                 docs: dict[str, list[str]], refs: dict[str, list[str]]) -> str:
     """The page of one entity: what it is, when, its sources, its facts, what links to it, its network."""
@@ -90,8 +112,6 @@ def entity_page(e: Entity, model: SiteModel, g: nx.MultiDiGraph,
         parts.append(f"<p>{esc(e.description)}</p>")
     if e.note:
         parts.append(f'<p class="small muted">Curator\'s note: {esc(e.note)}</p>')
-    parts.append('<h2 id="sources">Sources</h2>')
-    parts += [citation_html(c, model, root, i) for i, c in enumerate(e.citations, start=1)] or ["<p>No source.</p>"]
     facts = [(esc(f.label), _entity_link(model, f.target, root) if f.target else esc(f.value)) for f in e.facts]
     dates = [(esc(k), esc(v)) for k, v in (("date", e.date), ("start", e.start), ("end", e.end)) if v]
     if dates or facts:
@@ -100,6 +120,8 @@ def entity_page(e: Entity, model: SiteModel, g: nx.MultiDiGraph,
     if incoming:
         parts.append(f'<h2 id="linked">Linked from ({len(incoming)})</h2>'
                      + _facts_table(incoming, ("property (of the other record)", "record")))
+    parts.append('<h2 id="sources">Sources</h2>')  # facts first, then the quotes that state them
+    parts += [citation_html(c, model, root, i) for i, c in enumerate(e.citations, start=1)] or ["<p>No source.</p>"]
     for title, ids in (("Records citing this document", docs.get(e.id, [])),
                        ("Records citing this work", refs.get(e.id, []))):
         if ids:
@@ -109,10 +131,12 @@ def entity_page(e: Entity, model: SiteModel, g: nx.MultiDiGraph,
     head = ""
     if e.id in g:
         ego, hops = ego_graph(g, e.id, model)
-        spec = view_spec(ego, model, root=root)
+        spec = view_spec(ego, model, root=root, positions=ego_positions(ego, e.id))
+        spec["focus"] = e.id  # drawn on top, selected, its label always legible (netview.js)
         for nd in spec["nodes"]:
             if nd["id"] == e.id:
-                nd.update({"borderWidth": 4, "color": {"background": nd["color"], "border": "#111111"}})
+                nd.update({"borderWidth": 4, "color": {"background": nd["color"], "border": "#111111"},
+                           "label": "\u25b6 " + nd["label"], "size": max(nd.get("size", 20), 26), "important": True})
         how = "its direct links" if hops == 1 else "its direct links and theirs (not through places and stages)"
         intro = f'<p class="small muted">{ego.number_of_nodes()} entities: {how}. Double-click one to open it.</p>'
         parts.append(view_body(spec, "Network around it", intro, model, embedded=True))

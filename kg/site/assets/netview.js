@@ -23,6 +23,12 @@
             font: {size: 9, color: "#555555", strokeWidth: 2, align: "middle"}},
     interaction: {hover: !big, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: big, keyboard: false}
   };
+  // The ego subject is drawn last (on top of the place and stage hubs) and marked.
+  if (spec.focus) {
+    var last = spec.nodes.filter(function (n) { return n.id === spec.focus; });
+    spec.nodes = spec.nodes.filter(function (n) { return n.id !== spec.focus; }).concat(last);
+    if (!preset) { nodes = new vis.DataSet(spec.nodes); }
+  }
   var container = document.getElementById("net");
   var network = new vis.Network(container, {nodes: nodes, edges: edges}, options);
   function markStable() {
@@ -114,7 +120,58 @@
     if (status) { status.textContent = hits.length + (hits.length === 1 ? " match" : " matches"); }
     return hits;
   }
-  if (search) { search.addEventListener("input", runSearch); }
+  if (search) {
+    search.addEventListener("input", function () {
+      var params = new URLSearchParams(window.location.search);
+      if (search.value) { params.set("q", search.value); } else { params.delete("q"); }
+      var qs = params.toString();
+      history.replaceState(null, "", (qs ? "?" + qs : window.location.pathname) + window.location.hash);
+      runSearch();
+    });
+    var q0 = new URLSearchParams(window.location.search).get("q");
+    if (q0) { search.value = q0; network.once("afterDrawing", runSearch); }
+  }
+  // Legible labels at any zoom: the important nodes (places, stages, the best connected, the ego subject)
+  // keep a 13 px label on screen; the others show theirs once zoomed in far enough (drawThreshold).
+  var LABEL_PX = 13, lastScale = null;
+  function scaleLabels() {
+    var scale = network.getScale();
+    if (!scale || (lastScale && Math.abs(scale - lastScale) / lastScale < 0.05)) { return; }
+    lastScale = scale;
+    var size = Math.max(LABEL_PX, LABEL_PX / scale);
+    nodes.update(spec.nodes.filter(function (n) { return n.important || n.id === spec.focus; }).map(function (n) {
+      return {id: n.id, font: {size: size, face: "system-ui, sans-serif", strokeWidth: 4, strokeColor: "#ffffff",
+                               color: "#111111"}};
+    }));
+    window.egovLabelPx = size * scale;
+  }
+  network.on("afterDrawing", scaleLabels);  // after any zoom, fit or focus (cheap when the scale did not move)
+  network.once("afterDrawing", selectFromHash);
+  // State in the URL: #id selects a node; Back returns to the previous selection.
+  function selectFromHash() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    if (id && byId[id]) {
+      network.selectNodes([id]);
+      network.focus(id, {scale: Math.max(network.getScale(), 0.9), animation: false});
+      showSelected(id);
+      window.egovSelected = id;
+    } else if (spec.focus && byId[spec.focus]) {
+      network.selectNodes([spec.focus]);
+      showSelected(spec.focus);
+      window.egovSelected = spec.focus;
+    } else {
+      network.unselectAll();
+      showSelected(null);
+      window.egovSelected = null;
+    }
+  }
+  network.on("selectNode", function (p) {
+    var id = p.nodes[0];
+    if (id && ("#" + encodeURIComponent(id)) !== window.location.hash) { history.pushState(null, "", "#" + encodeURIComponent(id)); }
+    window.egovSelected = id;
+  });
+  window.addEventListener("hashchange", selectFromHash);
+  window.addEventListener("popstate", selectFromHash);
   showCount(spec.nodes.length);  // all shown at first; no DataSet update needed
   showSelected(null);
   window.egovNetwork = network; window.egovNodes = nodes; window.egovEdges = edges;
