@@ -142,3 +142,22 @@ def test_cli_export(mini, tmp_path):
     assert (tmp_path / "x.nq").stat().st_size > 0
     res = runner.invoke(app, ["export", "-f", "xlsx", "-o", str(tmp_path / "x"), "--build", str(cfg.out)])
     assert res.exit_code == 2 and "unknown export format" in res.output
+
+
+def test_vocabulary_reference_is_current():
+    from kg.query.vocabulary import render
+
+    path = Config().queries.parent / "docs" / "vocabulary.md"
+    assert path.read_text(encoding="utf-8") == render(), \
+        "docs/vocabulary.md is stale: run 'python -m kg.query.vocabulary > docs/vocabulary.md'"
+
+
+def test_vocabulary_reference_says_what_keys_become():
+    from kg.build.fields import FIELDS
+    from kg.query.vocabulary import render
+
+    text = render()
+    # ontology/egov.ttl: egov:duringStage has rdfs:range egov:Stage; egov:stageOf domain Stage, range AdministrativeArea
+    assert "| `stage` | egov:duringStage | refs |  | egov:Stage |" in text
+    assert "| `stage_of` | egov:stageOf | ref | egov:Stage | egov:AdministrativeArea |" in text
+    assert all(f"| `{key}` |" in text for key in FIELDS)
