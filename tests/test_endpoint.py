@@ -1,7 +1,9 @@
 """The SPARQL endpoint: a real Virtuoso started here, the same queries remote, identical results.
 
-The session fixture starts Virtuoso itself (127.0.0.1, free ports, a temporary
-home, a random dba password in the environment) and always stops it. Nothing is
+The session fixtures start Virtuoso themselves (127.0.0.1, free ports, a temporary
+home, a random dba password in the environment) and always stop them: one server for
+the small sample graphs and one for the real graph, so no test sees the other's data
+whatever the order (they pass with -p no:randomly --reverse and from any directory). Nothing is
 installed here: `scripts/setup.sh --test` installs virtuoso-opensource, and a
 missing virtuoso-t FAILS these tests instead of skipping them.
 """
@@ -26,7 +28,8 @@ from kg.namespaces import GRAPH
 from kg.query.library import QueryDef, load_library, run_query
 from kg.store import virtuoso
 from kg.store.embedded import EmbeddedStore, ResultTable
-from kg.store.remote import RemoteStore, publish
+from kg.store.publish import publish
+from kg.store.remote import Credentials, RemoteStore
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = load_library(ROOT / "queries")
@@ -66,21 +69,41 @@ def _require_virtuoso() -> None:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[virtuoso.VirtuosoStatus]:
-    """A Virtuoso of our own for the whole session, stopped even when tests fail."""
-    _require_virtuoso()
-    home = tmp_path_factory.mktemp("virtuoso")
+def vt_password() -> Iterator[str]:
+    """A random dba password in the environment for the session's servers, and no endpoint credentials."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(virtuoso.PASSWORD_ENV, secrets.token_urlsafe(16))
+        password = secrets.token_urlsafe(16)
+        mp.setenv(virtuoso.PASSWORD_ENV, password)
         mp.delenv("EGOVKG_ENDPOINT_PASSWORD", raising=False)
         mp.delenv("EGOVKG_ENDPOINT_USER", raising=False)
-        began = time.monotonic()
-        status = virtuoso.start(home, http_port=_free_port(), sql_port=_free_port())
-        print(f"\nVirtuoso: first start (new database) took {time.monotonic() - began:.1f}s")
-        try:
-            yield status
-        finally:
-            virtuoso.stop(home)
+        yield password
+
+
+def _serve(home: Path) -> Iterator[virtuoso.VirtuosoStatus]:
+    _require_virtuoso()
+    began = time.monotonic()
+    status = virtuoso.start(home, http_port=_free_port(), sql_port=_free_port())
+    print(f"\nVirtuoso: first start (new database) took {time.monotonic() - began:.1f}s")
+    try:
+        yield status
+    finally:
+        virtuoso.stop(home)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, vt_password: str) -> Iterator[virtuoso.VirtuosoStatus]:
+    """A Virtuoso of our own for the sample graphs, stopped even when tests fail."""
+    yield from _serve(tmp_path_factory.mktemp("virtuoso"))
+
+
+@pytest.fixture(scope="session")
+def real_server(tmp_path_factory: pytest.TempPathFactory, vt_password: str) -> Iterator[virtuoso.VirtuosoStatus]:
+    """A second Virtuoso that holds only the real graph (its queries run on the union default graph)."""
+    yield from _serve(tmp_path_factory.mktemp("virtuoso-real"))
+
+
+def dba() -> Credentials:
+    return virtuoso.managed_credentials()
 
 
 @pytest.fixture(scope="session")
@@ -92,7 +115,7 @@ def sample_trig(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_published(server: virtuoso.VirtuosoStatus, sample_trig: Path) -> RemoteStore:
-    publish(sample_trig, server.url, graph_prefix=GRAPH_PREFIX)
+    publish(sample_trig, server.url, graph_prefix=GRAPH_PREFIX, auth=dba())
     return RemoteStore(server.url)
 
 
@@ -163,7 +186,7 @@ def test_publishing_twice_does_not_duplicate(server: virtuoso.VirtuosoStatus, sa
                                              sample_embedded: EmbeddedStore) -> None:
     before, total = _counts(sample_published, GRAPH_PREFIX), sample_published.triple_count()
     seen: list[tuple[int, int]] = []
-    report = publish(sample_trig, server.url, graph_prefix=GRAPH_PREFIX,
+    report = publish(sample_trig, server.url, graph_prefix=GRAPH_PREFIX, auth=dba(),
                      progress=lambda done, total: seen.append((done, total)))
     assert _counts(sample_published, GRAPH_PREFIX) == before
     assert sample_published.triple_count() == total
@@ -179,16 +202,17 @@ def test_publish_prunes_graphs_the_trig_no_longer_has(server: virtuoso.VirtuosoS
     two = tmp_path / "two.trig"
     two.write_text(f"<{prefix}a> {{ <{prefix}a> <{prefix}p> 1 . }}\n"
                    f"<{prefix}b> {{ <{prefix}b> <{prefix}p> 2 . }}\n")
-    publish(two, server.url, graph_prefix=prefix)
+    publish(two, server.url, graph_prefix=prefix, auth=dba())
     one = tmp_path / "one.trig"
     one.write_text(f"<{prefix}a> {{ <{prefix}a> <{prefix}p> 1 . }}\n")
-    report = publish(one, server.url, graph_prefix=prefix)
+    report = publish(one, server.url, graph_prefix=prefix, auth=dba())
     assert report.pruned == 1
     assert list(_counts(RemoteStore(server.url), prefix)) == [URIRef(prefix + "a")]
 
 
 def test_wrong_password_is_an_auth_error(server: virtuoso.VirtuosoStatus, sample_trig: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EGOVKG_ENDPOINT_USER", "dba")
     monkeypatch.setenv("EGOVKG_ENDPOINT_PASSWORD", "not-the-password")
     with pytest.raises(EndpointAuthError) as info:
         publish(sample_trig, server.url, graph_prefix=GRAPH_PREFIX)
@@ -292,19 +316,18 @@ VIRTUOSO_BUGS: dict[str, str] = {
 
 
 @pytest.fixture(scope="session")
-def real_published(server: virtuoso.VirtuosoStatus, real_build) -> tuple[RemoteStore, EmbeddedStore]:
+def real_published(real_server: virtuoso.VirtuosoStatus, real_build) -> tuple[RemoteStore, EmbeddedStore]:
     cfg, _, _ = real_build
     began = time.monotonic()
-    report = publish(cfg.trig, server.url)
+    report = publish(cfg.trig, real_server.url, auth=dba())
     seconds = time.monotonic() - began
     again = time.monotonic()
-    publish(cfg.trig, server.url)
+    publish(cfg.trig, real_server.url, auth=dba())
     print(f"\npublish real graph: {report.summary()} (wall {seconds:.1f}s; "
           f"publishing again {time.monotonic() - again:.1f}s)")
     embedded = EmbeddedStore()
     embedded.parse(cfg.trig)
-    remote = RemoteStore(server.url, timeout=120)
-    # the session's server also holds the small sample graphs: compare the real graphs
+    remote = RemoteStore(real_server.url, timeout=120)
     assert _counts(remote, str(GRAPH)) == _counts(embedded, str(GRAPH))
     assert embedded.triple_count() == report.triples
     return remote, embedded

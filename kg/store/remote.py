@@ -10,28 +10,35 @@ TriG parser did for the embedded store. A result Virtuoso cut at ResultSetMaxRow
 (header X-SPARQL-MaxRows) or its time limit (X-SQL-State) is an error, never a
 silent partial. What stays different: README, "Use a SPARQL server".
 
-Credentials never come from code: user from `user` (--user) or EGOVKG_ENDPOINT_USER,
-password from EGOVKG_ENDPOINT_PASSWORD or EGOVKG_VIRTUOSO_PASSWORD, sent only when the
-server asks (digest for Virtuoso's /sparql-auth, basic for Fuseki and GraphDB).
+Credentials never come from code and are sent only when given explicitly: user from
+`user` (--user) or EGOVKG_ENDPOINT_USER with EGOVKG_ENDPOINT_PASSWORD, or a Credentials
+object (kg.store.virtuoso passes the dba password for its own server only). They answer
+a digest challenge (Virtuoso's /sparql-auth), and a Basic one (Fuseki, GraphDB) only over
+https or to a loopback host: Basic over plain http would put the password on the wire.
+
+Replies are read whole up to `max_bytes` (default 64 MiB) and shape-checked before use:
+an oversized, truncated (fewer bytes than Content-Length, cut JSON) or malformed reply
+(bindings that are lists, values that are not strings) is an EndpointResponseError
+(exit 3), never a traceback and never a partial result passed off as complete.
 """
 
 from __future__ import annotations
 
 import http.client
+import ipaddress
+import json
 import os
 import re
 import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import warnings
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
@@ -43,26 +50,48 @@ from kg.errors import (
     StoreError,
     UsageError,
 )
-from kg.namespaces import GRAPH, XSD, graph_id
-from kg.store.embedded import EmbeddedStore, ResultTable
+from kg.namespaces import XSD
+from kg.store.embedded import ResultTable
 
 USER_ENV = "EGOVKG_ENDPOINT_USER"
-PASSWORD_ENVS = ("EGOVKG_ENDPOINT_PASSWORD", "EGOVKG_VIRTUOSO_PASSWORD")
+PASSWORD_ENV = "EGOVKG_ENDPOINT_PASSWORD"
+MAX_BYTES = 64 * 2 ** 20  # a reply larger than this is refused: the real graph's largest is under 2 MiB
 VIRTRDF = "http://www.openlinksw.com/schemas/virtrdf#"  # Virtuoso's own metadata graph
 LDP = "http://www.w3.org/ns/ldp#"  # 3 triples Virtuoso re-inserts at every start (kg.store.virtuoso drops them)
 _CONSTANT_GRAPH = re.compile(r"\bGRAPH\s*(<|[A-Za-z][\w.-]*:)", re.I)  # pragma would empty GRAPH <g>
 _RETRYABLE = (ConnectionError, http.client.RemoteDisconnected, http.client.IncompleteRead, socket.gaierror)
 
 
-def credentials(user: str | None, envs: tuple[str, ...] = PASSWORD_ENVS) -> tuple[str, str] | None:
-    """(user, password) from the argument and the environment, or None for anonymous."""
+@dataclass(frozen=True)
+class Credentials:
+    """A user and password for one endpoint; the password never shows in a repr or traceback."""
+
+    user: str
+    password: str = field(repr=False)
+
+
+def credentials(user: str | None) -> Credentials | None:
+    """Explicit credentials: --user (or EGOVKG_ENDPOINT_USER) with EGOVKG_ENDPOINT_PASSWORD, else None
+    (anonymous). A password alone is not used: sending it needs a user named on purpose."""
     user = user or os.environ.get(USER_ENV)
     if not user:
         return None
-    password = next((os.environ[e] for e in envs if os.environ.get(e)), None)
-    if password is None:
-        raise UsageError(f"no password for endpoint user '{user}'", f"export {' or '.join(envs)}")
-    return user, password
+    password = os.environ.get(PASSWORD_ENV)
+    if not password:
+        raise UsageError(f"no password for endpoint user '{user}'", f"export {PASSWORD_ENV}")
+    return Credentials(user, password)
+
+
+def is_loopback(host: str | None) -> bool:
+    """True for localhost and 127.0.0.0/8 or ::1 literals (no DNS lookup: a name could lie)."""
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class _DigestOnly(urllib.request.HTTPDigestAuthHandler):
@@ -72,6 +101,18 @@ class _DigestOnly(urllib.request.HTTPDigestAuthHandler):
         if "digest" not in headers.get(auth_header, "").lower():
             return None
         return super().http_error_auth_reqed(auth_header, host, req, headers)
+
+
+class _GuardedBasic(urllib.request.HTTPBasicAuthHandler):
+    """Basic auth only over https or to a loopback host: over plain http to anyone
+    else the password would travel readable, so the challenge is refused instead."""
+
+    def http_error_401(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+        parts = urllib.parse.urlsplit(req.full_url)
+        if parts.scheme != "https" and not is_loopback(parts.hostname):
+            raise EndpointAuthError(f"{req.full_url} asks for Basic auth over plain http; the password was not sent",
+                                    "use the server's https:// URL")
+        return super().http_error_401(req, fp, code, msg, headers)
 
 
 class _Wrapper(SPARQLWrapper):
@@ -88,10 +129,13 @@ class _Wrapper(SPARQLWrapper):
         return self._opener.open(self._createRequest(), timeout=self._timeout), self.returnFormat
 
 
-def term(b: dict[str, str] | None) -> Node | None:
+def term(b: Any) -> Node | None:
     """One SPARQL JSON result binding as the rdflib term the embedded store gives."""
     if b is None:
         return None
+    if not isinstance(b, dict) or not all(isinstance(b.get(k, ""), str) for k in ("type", "value", "datatype", "xml:lang")):
+        raise EndpointResponseError(f"a result value is malformed: {str(b)[:80]}",
+                                    "the endpoint does not return standard SPARQL JSON results")
     kind, value, datatype = b.get("type"), b.get("value", ""), b.get("datatype")
     if kind == "uri":
         return URIRef(value)
@@ -113,18 +157,18 @@ class RemoteStore:
     system graph from the union and GRAPH ?g with a DEFINE pragma; that graph only, as
     Virtuoso 7.2 answers property-path joins wrongly once two graphs are excluded."""
 
-    def __init__(self, url: str, *, user: str | None = None, timeout: float = 30.0, retries: int = 3,
-                 backoff: float = 0.5, password_envs: tuple[str, ...] = PASSWORD_ENVS,
+    def __init__(self, url: str, *, user: str | None = None, auth: Credentials | None = None,
+                 timeout: float = 30.0, retries: int = 3, backoff: float = 0.5, max_bytes: int = MAX_BYTES,
                  virtuoso: bool | None = None) -> None:
         self.url = self.name = url
-        self.timeout, self.retries, self.backoff = timeout, retries, backoff
+        self.timeout, self.retries, self.backoff, self.max_bytes = timeout, retries, backoff, max_bytes
         self._virtuoso = virtuoso  # None: ask the server once
-        creds = credentials(user, password_envs)
+        creds = auth or credentials(user)
         handlers: list[urllib.request.BaseHandler] = []
         if creds:
             pwd = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            pwd.add_password(None, url, *creds)
-            handlers += [_DigestOnly(pwd), urllib.request.HTTPBasicAuthHandler(pwd)]
+            pwd.add_password(None, url, creds.user, creds.password)  # this URL only, not a redirect target
+            handlers += [_DigestOnly(pwd), _GuardedBasic(pwd)]
         self._opener = urllib.request.build_opener(*handlers)
 
     def _send(self, text: str, update: bool = False) -> tuple[dict[str, Any], Any]:
@@ -144,7 +188,7 @@ class RemoteStore:
                         result.response.read()
                         return {}, headers
                     self._check_complete(headers)
-                    return result.convert(), headers
+                    return self._read_json(result.response), headers
             except StoreError:
                 raise
             except urllib.error.HTTPError as exc:
@@ -169,6 +213,27 @@ class RemoteStore:
                       f"DEFINE input:named-graph-exclude <{VIRTRDF}>\n{sparql}")
         return self._send(sparql)[0]
 
+    def _read_json(self, response: Any) -> dict[str, Any]:
+        """The whole reply as a JSON object, refused if over max_bytes, shorter than
+        its Content-Length, or not an object (a cut reply is never passed off as complete)."""
+        body = response.read(self.max_bytes + 1)
+        if len(body) > self.max_bytes:
+            raise EndpointResponseError(f"{self.url} sent a reply over {self.max_bytes} bytes; it was refused",
+                                        "add LIMIT/OFFSET to the query or raise max_bytes")
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) != len(body):
+            raise EndpointResponseError(f"{self.url} sent {len(body)} of {declared} bytes: the reply was cut",
+                                        "run the query again; check the server's log and proxies")
+        try:
+            data = json.loads(body)
+        except ValueError as exc:
+            raise EndpointResponseError(f"{self.url} sent a reply that is not complete JSON ({exc.msg} at "
+                                        f"byte {exc.pos})", "check that the URL is a SPARQL endpoint") from exc
+        if not isinstance(data, dict):
+            raise EndpointResponseError(f"{self.url} sent JSON that is not a SPARQL results object",
+                                        "check that the URL is a SPARQL endpoint")
+        return data
+
     def _check_complete(self, headers: Any) -> None:
         if headers.get("X-SPARQL-MaxRows"):
             raise EndpointResponseError(
@@ -183,7 +248,7 @@ class RemoteStore:
         first = detail[0][:300] if detail else ""
         if code in (401, 403):
             return EndpointAuthError(f"{self.url} refused the credentials (HTTP {code})",
-                                     f"check --user/{USER_ENV} and {PASSWORD_ENVS[0]}")
+                                     f"check --user/{USER_ENV} and {PASSWORD_ENV}")
         if "S1T00" in first or code in (504, 408):
             return EndpointTimeout(f"{self.url} timed out running the query: {first}",
                                    "simplify the query or raise the server's time limit")
@@ -207,12 +272,19 @@ class RemoteStore:
 
     def select(self, sparql: str) -> ResultTable:
         data = self._query(sparql)
-        try:
-            variables = list(data["head"]["vars"])
-            rows = [tuple(term(b.get(v)) for v in variables) for b in data["results"]["bindings"]]
-        except (KeyError, TypeError) as exc:
-            raise EndpointResponseError(f"{self.url} did not return SELECT results",
-                                        "use 'ask' for ASK queries; check the endpoint URL") from exc
+        head, results = data.get("head"), data.get("results")
+        variables = head.get("vars") if isinstance(head, dict) else None
+        bindings = results.get("bindings") if isinstance(results, dict) else None
+        if not isinstance(variables, list) or not isinstance(bindings, list) \
+                or not all(isinstance(v, str) for v in variables):
+            raise EndpointResponseError(f"{self.url} did not return SELECT results (head.vars and "
+                                        "results.bindings lists)", "use 'ask' for ASK queries; check the endpoint URL")
+        rows = []
+        for i, b in enumerate(bindings):
+            if not isinstance(b, dict):
+                raise EndpointResponseError(f"{self.url} sent result row {i + 1} as a {type(b).__name__}, "
+                                            "not an object", "the endpoint does not return standard SPARQL JSON")
+            rows.append(tuple(term(b.get(v)) for v in variables))
         return ResultTable(variables, rows)
 
     def ask(self, sparql: str) -> bool:
@@ -235,165 +307,8 @@ class RemoteStore:
         """Nothing to release: every request opens and closes its own connection."""
 
 
-Triple = tuple[Node, Node, Node]
-Progress = Callable[[int, int], None]
-
-
-@dataclass
-class PublishReport:
-    """What `egovkg publish` prints: graphs and triples now on the endpoint."""
-
-    endpoint: str
-    graphs: int
-    triples: int
-    pruned: int
-    seconds: float
-
-    def summary(self) -> str:
-        pruned = f", removed {self.pruned} stale graphs" * bool(self.pruned)
-        return f"published {self.triples} triples in {self.graphs} named graphs to {self.endpoint} in " \
-               f"{self.seconds:.1f}s{pruned}; triple counts verified per graph"
 
 
 def update_url_for(url: str) -> str:
     """Where updates go when not given: Virtuoso's authenticated /sparql-auth next to /sparql."""
     return url.removesuffix("/sparql") + "/sparql-auth" if url.endswith("/sparql") else url
-
-
-def _n3(node: Node) -> str:
-    # xsd:string literals go out as simple literals: RDF 1.1 says they are the same
-    # term, but Virtuoso keeps "x"^^xsd:string apart and then "x" in a query misses it.
-    if isinstance(node, Literal) and node.datatype == XSD.string and not node.language:
-        return Literal(str(node)).n3()
-    return node.n3()
-
-
-def _has_bnode(t: Triple) -> bool:
-    return isinstance(t[0], BNode) or isinstance(t[2], BNode)
-
-
-def _bnode_chunks(triples: list[Triple], limit: int = 400) -> list[list[Triple]]:
-    """Blank-node triples in chunks of about `limit`, all triples that share a blank
-    node in the same chunk (one INSERT template each: a blank node cannot span two)."""
-    parent: dict[Node, Node] = {}
-
-    def find(x: Node) -> Node:
-        while parent.setdefault(x, x) != x:
-            x = parent[x]
-        return x
-
-    for s, _, o in triples:
-        if isinstance(s, BNode) and isinstance(o, BNode):
-            parent[find(o)] = find(s)
-    groups: dict[Node, list[Triple]] = {}
-    for t in triples:
-        groups.setdefault(find(t[0] if isinstance(t[0], BNode) else t[2]), []).append(t)
-    chunks: list[list[Triple]] = []
-    for group in groups.values():
-        if not chunks or len(chunks[-1]) + len(group) > limit:
-            chunks.append([])
-        chunks[-1] += group
-    return chunks
-
-
-def _graph_block(g: URIRef, triples: Iterable[Triple]) -> str:
-    return f"GRAPH {g.n3()} {{\n" + "\n".join(f"{_n3(s)} {_n3(p)} {_n3(o)} ." for s, p, o in triples) + "\n}"
-
-
-def read_graphs(trig_path: Path, default_graph: URIRef = GRAPH["default"]) -> dict[URIRef, list[Triple]]:
-    """The TriG's triples per named graph, parsed exactly as the embedded store parses
-    it, so both stores hold the same lexical forms. Triples outside any named graph
-    (the build writes none) go to `default_graph`."""
-    store = EmbeddedStore("oxigraph")
-    store.parse(Path(trig_path))
-    graphs: dict[URIRef, list[Triple]] = {}
-    for s, p, o, g in store.dataset.quads((None, None, None, None)):
-        gid = graph_id(g)
-        gid = default_graph if gid in (None, DATASET_DEFAULT_GRAPH_ID) else gid
-        graphs.setdefault(URIRef(gid), []).append((s, p, o))
-    store.close()
-    return graphs
-
-
-def publish(trig_path: Path, endpoint_url: str, *, update_url: str | None = None, user: str | None = None,
-            timeout: float = 120.0, batch_triples: int = 4000, prune: bool = True,
-            graph_prefix: str = str(GRAPH), progress: Progress | None = None) -> PublishReport:
-    """Load the built TriG into an endpoint, one named graph per record preserved.
-
-    Plain SPARQL 1.1 Update, so any endpoint works (Virtuoso, Fuseki, GraphDB) and
-    the server needs no access to our files. Each batch of graphs is one request:
-    DELETE those graphs (one DELETE, as Virtuoso's DROP GRAPH costs ~5 ms a graph),
-    INSERT DATA their content - a replace, so publishing twice leaves one copy.
-    Then every graph's triple count is read back; a difference stops the publish
-    with an EndpointResponseError naming the graphs (fix, publish again). `prune`
-    removes graphs under `graph_prefix` the TriG no longer has. `progress(done,
-    total)` counts triples."""
-    began = time.monotonic()
-    user = user or os.environ.get(USER_ENV) or "dba"  # Virtuoso's admin account name
-    writer = RemoteStore(update_url or update_url_for(endpoint_url), user=user, timeout=timeout)
-    reader = RemoteStore(endpoint_url, user=user, timeout=timeout)
-    graphs = read_graphs(trig_path)
-    total = sum(len(ts) for ts in graphs.values())
-    done = 0
-    if progress:
-        progress(0, total)
-    for batch in _batches(graphs, batch_triples):
-        _load_batch(writer, {g: graphs[g] for g in batch})
-        table = reader.select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {_iris(batch)} }} "
-                              "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        found = {g: int(n) for g, n in table.rows}  # type: ignore[misc, arg-type]
-        wrong = [f"{g} ({found.get(g, 0)} on the endpoint, {len(graphs[g])} in the TriG)"
-                 for g in batch if found.get(g, 0) != len(graphs[g])]
-        if wrong:
-            raise EndpointResponseError(
-                f"triple counts differ after loading {len(wrong)} graph(s): {'; '.join(wrong[:5])}",
-                "the server merged or dropped triples (Virtuoso: same-instant xsd:date/gYear/"
-                "gYearMonth values of one property); fix the data and publish again")
-        done += sum(len(graphs[g]) for g in batch)
-        if progress:
-            progress(done, total)
-    pruned = _prune(writer, reader, set(graphs), graph_prefix) if prune else 0
-    return PublishReport(endpoint_url, len(graphs), total, pruned, time.monotonic() - began)
-
-
-def _batches(graphs: dict[URIRef, list[Triple]], batch_triples: int) -> Iterable[list[URIRef]]:
-    batch: list[URIRef] = []
-    for g in sorted(graphs):
-        batch.append(g)
-        if sum(len(graphs[b]) for b in batch) >= batch_triples or len(batch) >= 300:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _iris(graphs: Iterable[URIRef]) -> str:
-    return " ".join(g.n3() for g in graphs)
-
-
-def _delete_graphs(graphs: Iterable[URIRef]) -> str:
-    quad = "GRAPH ?g { ?s ?p ?o }"
-    return f"DELETE {{ {quad} }} WHERE {{ VALUES ?g {{ {_iris(graphs)} }} {quad} }}"
-
-
-def _load_batch(writer: RemoteStore, batch: dict[URIRef, list[Triple]]) -> None:
-    """One request replaces the batch's graphs. Blank-node triples follow in INSERT
-    templates (Virtuoso refuses blank nodes in INSERT DATA), which Virtuoso compiles
-    to SQL: it fails beyond ~1500 triples a template and on templates with two GRAPH
-    blocks - hence one graph and <= 400 triples per template, 5 templates a request."""
-    blocks = [_graph_block(g, [t for t in ts if not _has_bnode(t)]) for g, ts in batch.items()]
-    writer.update(_delete_graphs(batch) + " ;\nINSERT DATA {\n" + "\n".join(blocks) + "\n}")
-    ops = [f"INSERT {{\n{_graph_block(g, chunk)}\n}} WHERE {{}}" for g, ts in batch.items()
-           for chunk in _bnode_chunks([t for t in ts if _has_bnode(t)])]
-    for i in range(0, len(ops), 5):
-        writer.update(" ;\n".join(ops[i: i + 5]))
-
-
-def _prune(writer: RemoteStore, reader: RemoteStore, keep: set[URIRef], prefix: str) -> int:
-    """Remove graphs under `prefix` that the published TriG does not contain."""
-    table = reader.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                          f"FILTER(STRSTARTS(STR(?g), {Literal(prefix).n3()})) }}")
-    stale = [g for (g,) in table.rows if isinstance(g, URIRef) and g not in keep]
-    for i in range(0, len(stale), 300):
-        writer.update(_delete_graphs(stale[i: i + 300]))
-    return len(stale)

@@ -10,9 +10,13 @@ installs the Debian package `virtuoso-opensource`.
 Choices worth knowing:
 - Both ports bind to 127.0.0.1 only: the server is for local use.
 - The dba password comes from EGOVKG_VIRTUOSO_PASSWORD and is set once, when the
-  database is created. It goes to isql-vt on stdin, never on a command line, so
-  `ps` cannot show it; after that only HTTP digest auth uses it. Stopping needs
-  no password at all.
+  database is created, before any listener exists: the first start is a
+  `+checkpoint-only` run (creates the database, runs home/autoexec.isql, which
+  sets the password, checkpoints and exits without binding a port), so there is
+  never a moment when dba/dba logs in. The password is in that 0600 file for
+  that run only, never on a command line (`ps` would show it). After that only
+  HTTP digest auth to this server uses it (kg.store.remote.Credentials);
+  stopping needs no password at all. The home folder is made 0700.
 - Virtuoso's own graphs must not leak into the union default graph, or answers
   differ from the embedded store. Graph-level security and excluding several
   graphs both make Virtuoso 7.2 answer property-path joins wrongly, so: the
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -39,9 +44,13 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg import fileio
 from kg.errors import EndpointAuthError, StoreError, UsageError
+
+if TYPE_CHECKING:
+    from kg.store.remote import Credentials
 
 DEFAULT_HOME = Path(".egovkg/virtuoso")
 PASSWORD_ENV = "EGOVKG_VIRTUOSO_PASSWORD"
@@ -165,6 +174,29 @@ def sparql_url(http_port: int) -> str:
     return f"http://127.0.0.1:{http_port}/sparql"
 
 
+def managed_credentials() -> Credentials:
+    """dba and $EGOVKG_VIRTUOSO_PASSWORD: for the server this module manages, nowhere else."""
+    from kg.store.remote import Credentials
+
+    password = os.environ.get(PASSWORD_ENV)
+    if not password:
+        raise UsageError(f"${PASSWORD_ENV} is not set; it is the dba password of the local Virtuoso",
+                         f"export {PASSWORD_ENV}=<the password the database was created with>")
+    return Credentials("dba", password)
+
+
+def is_managed(url: str, home: Path = DEFAULT_HOME) -> bool:
+    """True if `url` is the server of `home`: a loopback host on the HTTP port of home's
+    virtuoso.ini. Only then may the dba password go with a request."""
+    from kg.store.remote import is_loopback
+
+    home = Path(home).resolve()
+    if not (home / "virtuoso.ini").exists():
+        return False
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme == "http" and is_loopback(parts.hostname) and parts.port == _ports(home, None, None)[0]
+
+
 def _answers(url: str, timeout: float = 3.0) -> bool:
     """True if the SPARQL endpoint answers a trivial ASK with HTTP 200."""
     query = urllib.parse.urlencode({"query": "ASK {}"})
@@ -204,29 +236,35 @@ def _log_tail(home: Path, lines: int = 8) -> str:
     return " | ".join(log.read_text(errors="replace").strip().splitlines()[-lines:])
 
 
-def isql(home: Path, script: str, password: str = "dba", timeout: float = 60.0) -> str:
-    """Run an SQL script through isql-vt on the server of `home`; StoreError on any SQL error.
-
-    The script (which may contain a new password) goes on stdin. Only the
-    *current* password is on the command line - isql-vt cannot read it elsewhere -
-    which is why this module uses isql only while that password is still the
-    public default 'dba' of a freshly created database."""
-    _, sql_port = _ports(Path(home).resolve(), None, None)
-    proc = subprocess.run([binary("isql-vt"), f"127.0.0.1:{sql_port}", "dba", password],
-                          input=script, capture_output=True, text=True, timeout=timeout, check=False)
-    out = proc.stdout + proc.stderr
-    if proc.returncode != 0 or "*** Error" in out:
-        first = next((ln for ln in out.splitlines() if "Error" in ln), out.strip()[-300:])
-        raise StoreError(f"isql-vt failed on 127.0.0.1:{sql_port}: {first.strip()}",
-                         "see virtuoso.log in the Virtuoso home directory")
-    return out
+def sql_literal(text: str) -> str:
+    """`text` as a Virtuoso SQL string literal. Virtuoso reads backslash escapes in
+    '...' (so 'a\\b' is a-b, not a-backslash-b): double both the quote and the backslash."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _initialise(home: Path, password: str) -> None:
-    """First start only: set the dba password (on stdin) and checkpoint."""
-    quoted = password.replace("'", "''")
-    isql(home, f"USER_SET_PASSWORD ('dba', '{quoted}');\ncheckpoint;\n")
-    fileio.write_text(home / _READY_MARKER, "dba password set from $" + PASSWORD_ENV + "\n")
+def _initialise(home: Path, ini: Path, env: dict[str, str], password: str, timeout: float) -> None:
+    """Create the database and set the dba password with no listener open: a
+    `+checkpoint-only` run executes home/autoexec.isql during its startup and exits
+    before binding a port. The log line with a fresh nonce proves the script ran."""
+    nonce = secrets.token_hex(8)
+    script = home / "autoexec.isql"
+    fd = os.open(script, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(f"USER_SET_PASSWORD ('dba', {sql_literal(password)});\n"
+                 f"log_message ('egovkg: dba password set {nonce}');\n")
+    try:
+        proc = subprocess.run([binary("virtuoso-t"), "+configfile", str(ini), "+foreground", "+checkpoint-only"],
+                              cwd=home, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise StoreError(f"creating the Virtuoso database in {home} took over {timeout:.0f}s",
+                         f"see {home}/virtuoso.log: {_log_tail(home)}") from exc
+    finally:
+        script.unlink(missing_ok=True)
+    log = (home / "virtuoso.log").read_text(errors="replace") if (home / "virtuoso.log").exists() else ""
+    if proc.returncode != 0 or f"dba password set {nonce}" not in log:
+        raise StoreError(f"could not set the dba password of the new database in {home} (exit {proc.returncode})",
+                         f"use an empty --home; log: {_log_tail(home)}")
+    fileio.write_text(home / _READY_MARKER, "dba password set from $" + PASSWORD_ENV + " before the first listen\n")
 
 
 def _drop_system_graphs(url: str) -> None:
@@ -234,7 +272,7 @@ def _drop_system_graphs(url: str) -> None:
     proves $EGOVKG_VIRTUOSO_PASSWORD is the database's password."""
     from kg.store.remote import RemoteStore, update_url_for  # kg.store.remote imports rdflib: only when needed
 
-    store = RemoteStore(update_url_for(url), user="dba", password_envs=(PASSWORD_ENV,), virtuoso=True)
+    store = RemoteStore(update_url_for(url), auth=managed_credentials(), virtuoso=True)
     try:
         store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in DROPPED_GRAPHS))
     except EndpointAuthError as exc:
@@ -265,11 +303,14 @@ def start(home: Path = DEFAULT_HOME, http_port: int | None = None, sql_port: int
     for port, option in ((http_port, "--http-port"), (sql_port, "--sql-port")):
         if not _port_free(port):
             raise StoreError(f"port {port} on 127.0.0.1 is already in use", f"choose another with {option}")
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    home.chmod(0o700)  # the database and, at creation, the password script: the owner's only
     (home / "virtuoso.lck").unlink(missing_ok=True)  # stale: _pid() found no live server
     ini = write_config(home, http_port, sql_port)
     env = dict(os.environ, TZ="UTC")
     env.pop(PASSWORD_ENV, None)  # the server never needs it
+    if fresh:
+        _initialise(home, ini, env, password, timeout)
     try:
         # +wait: Virtuoso daemonises and exits 0 once it is online (or non-zero if it failed)
         proc = subprocess.run([exe, "+configfile", str(ini), "+wait"], cwd=home, env=env,
@@ -281,13 +322,6 @@ def start(home: Path = DEFAULT_HOME, http_port: int | None = None, sql_port: int
     if proc.returncode != 0 or not _wait_answers(url, timeout):
         raise StoreError(f"Virtuoso failed to start (exit {proc.returncode}); {url} does not answer",
                          f"see {home}/virtuoso.log: {_log_tail(home)}")
-    if fresh:
-        try:
-            _initialise(home, password)
-        except StoreError as exc:
-            stop(home)
-            raise StoreError(f"could not set up the new database in {home}: {exc.message}",
-                             "use an empty --home, or delete this one if egovkg created it") from exc
     if password:
         _drop_system_graphs(url)
     return status(home)
