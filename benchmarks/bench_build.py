@@ -1,68 +1,114 @@
-"""How the build scales with the number of cities (toward the 1,000-city roadmap).
+"""How the build scales with the number of cities (issue 13's goals, measured in one run).
 
-Times each pipeline stage (read+structure check, load to RDF, SHACL, HermiT,
-write) on the real data plus N synthetic copies of Shenzhen, and prints seconds
-and the per-record cost relative to the real-data run (1.0 = linear scaling).
+For each size: write the real data plus N synthetic copies of Shenzhen, run the whole
+build (read + structure check, load into Oxigraph, SHACL, HermiT, write TriG/Turtle/store)
+in a child process, and in the same run a raw Oxigraph bulk load of the very same quads
+(the baseline). Prints each goal beside the measured figure:
 
-    python benchmarks/bench_build.py [--scales 0,10,100] [--no-reason]
+  build time       <= 30x the raw bulk load of the same quads
+  peak memory      <= 4 GB (the child's max RSS)
+  per-record cost  largest size within 1.3x the per-record cost of the smallest
+
+    python benchmarks/bench_build.py [--copies 10,100,1000] [--no-reason]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
+import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
-from kg import fileio
-from kg.build.load import load_records
-from kg.build.pipeline import read_and_check
-from kg.build.reason import check_consistency
-from kg.build.shapes import check_shapes
 from kg.build.synthetic import write_synthetic_data
 from kg.config import Config
 
+GOAL_RATIO, GOAL_GB, GOAL_FLAT = 30.0, 4.0, 1.3
 
-def run(cfg: Config, reason: bool) -> dict[str, float]:
-    t: dict[str, float] = {}
-    t0 = time.perf_counter()
-    records, _ = read_and_check(cfg)
-    t["read+check"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    ds = load_records(records)
-    t["load"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    problems = check_shapes(ds, cfg.shapes, cfg.ontology)
-    assert not problems, problems[:3]
-    t["shacl"] = time.perf_counter() - t0
-    if reason:
-        t0 = time.perf_counter()
-        check_consistency(ds, cfg.ontology)
-        t["hermit"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    fileio.write_text(cfg.trig, ds.serialize(format="trig"))
-    t["write"] = time.perf_counter() - t0
-    t["records"] = len(records)
-    return t
+_CHILD_BUILD = """
+import json, sys
+from dataclasses import replace
+from pathlib import Path
+from kg.build.pipeline import build
+from kg.config import Config
+cfg = replace(Config(), data=Path(sys.argv[1]), out=Path(sys.argv[2]), reason=sys.argv[3] == "1")
+report, _ = build(cfg)
+print(json.dumps({"records": report.records, "quads": report.triples, "seconds": report.seconds,
+                  "warnings": report.warnings}))
+"""
+
+_CHILD_BASELINE = """
+import sys, time
+import pyoxigraph as ox
+t = time.perf_counter()
+ox.Store(sys.argv[2]).bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_QUADS)
+print(time.perf_counter() - t)
+"""
+
+
+def child(code: str, *args: str) -> tuple[str, float, float]:
+    """Run python code in a child; return its stdout, wall seconds and peak RSS in GB
+    (from wait4, so each child's own peak, not the largest so far)."""
+    with tempfile.TemporaryFile() as errf:
+        t = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=errf)
+        assert proc.stdout is not None
+        stdout = proc.stdout.read().decode()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            errf.seek(0)
+            lines = errf.read().decode(errors="replace").strip().splitlines()
+            raise SystemExit(f"child failed ({proc.returncode}): {lines[-1] if lines else ''}")
+    return stdout, wall, usage.ru_maxrss / 1024 / 1024  # KiB on Linux
+
+
+def measure(n: int, reason: bool, tmp: Path) -> dict:
+    data = write_synthetic_data(Config().data, tmp / "data", n) if n else Config().data
+    out, wall, rss = child(_CHILD_BUILD, str(data), str(tmp / "build"), "1" if reason else "0")
+    res = json.loads(out.strip().splitlines()[-1])
+    import pyoxigraph as ox
+
+    nq = tmp / "quads.nq"
+    ox.Store.read_only(str(tmp / "build" / "store" / "oxigraph")).dump(str(nq), ox.RdfFormat.N_QUADS)
+    base_out, _, _ = child(_CHILD_BASELINE, str(nq), str(tmp / "baseline"))
+    res.update(copies=n, wall=wall, rss_gb=rss, baseline=float(base_out.strip()))
+    return res
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--scales", default="0,10,100")
-    ap.add_argument("--no-reason", action="store_true")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--copies", default="10,100", help="synthetic Shenzhen copies per run, comma-separated")
+    ap.add_argument("--no-reason", action="store_true", help="skip HermiT")
     args = ap.parse_args()
-    base = None
-    for n in (int(x) for x in args.scales.split(",")):
-        with tempfile.TemporaryDirectory() as tmp:
-            data = write_synthetic_data(Config().data, Path(tmp) / "data", n) if n else Config().data
-            cfg = replace(Config(), data=data, out=Path(tmp) / "build")
-            t = run(cfg, not args.no_reason)
-        total = sum(v for k, v in t.items() if k != "records")
-        per = total / t["records"]
-        base = base or per
-        stages = "  ".join(f"{k} {v:.2f}s" for k, v in t.items() if k != "records")
-        print(f"copies {n:>5}: {int(t['records']):>7} records, total {total:7.2f}s ({stages}); per-record cost x{per / base:.2f}")
+    print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}; build = wall time of a child "
+          "process running kg.build.pipeline.build (interpreter start included); memory = its peak RSS")
+    rows = []
+    for n in (int(x) for x in args.copies.split(",")):
+        with tempfile.TemporaryDirectory(prefix="egovkg-bench-") as tmp:
+            r = measure(n, not args.no_reason, Path(tmp))
+        rows.append(r)
+        stages = "  ".join(f"{k} {v:.1f}s" for k, v in r["seconds"].items())
+        ratio = r["wall"] / r["baseline"]
+        print(f"\ncopies {n}: {r['records']} records, {r['quads']} quads")
+        print(f"  stages: {stages}")
+        for w in r["warnings"]:
+            print(f"  note: {w}")
+        print(f"  build {r['wall']:.1f}s vs raw Oxigraph bulk load {r['baseline']:.2f}s: {ratio:.1f}x "
+              f"(goal <= {GOAL_RATIO:.0f}x: {verdict(ratio <= GOAL_RATIO)})")
+        print(f"  peak memory {r['rss_gb']:.2f} GB (goal <= {GOAL_GB:.0f} GB: {verdict(r['rss_gb'] <= GOAL_GB)})")
+        per = r["wall"] / r["records"] * 1000
+        flat = per / (rows[0]["wall"] / rows[0]["records"] * 1000)
+        print(f"  cost per record {per:.2f} ms, x{flat:.2f} of {rows[0]['copies']} copies "
+              f"(goal <= {GOAL_FLAT}x: {verdict(flat <= GOAL_FLAT)})")
 
 
 if __name__ == "__main__":

@@ -20,9 +20,9 @@ from kg.namespaces import ONTOLOGY_GRAPH, RDF, XSD
 
 NOT_OWL2 = {XSD.gYear, XSD.gYearMonth, XSD.date}
 _NOT_OWL2_OX = {str(d) for d in NOT_OWL2}
-# HermiT (through owlready2) takes about 1 s per 10k triples on top of a JVM start; above
+# HermiT (through owlready2) takes seconds per 10k triples on top of a JVM start; above
 # this many data triples the reasoner checks the ontology plus a sample of record graphs.
-SAMPLE_ABOVE = 60_000
+SAMPLE_ABOVE = 25_000
 
 
 @dataclass(frozen=True)

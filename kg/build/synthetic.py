@@ -15,10 +15,12 @@ import yaml
 
 from kg import fileio
 from kg.build.records import Record, read_all
+from kg.errors import UsageError, ValidationError
 
 
-def clone_city(records: list[Record], city: str, n: int) -> list[dict]:
-    """Copies of every record whose id starts with '<city>-' (plus the city), renamed to '<city>-synN-...'."""
+def clone_city(records: list[Record], city: str, n: int, first: int = 1) -> list[dict]:
+    """Copies first..n of every record whose id starts with '<city>-' (plus the city), renamed
+    to '<city>-synK-...'; links inside the city follow the rename, links out of it do not."""
     own = [r for r in records if r.id == city or r.id.startswith(city + "-")]
     own_ids = {r.id for r in own}
 
@@ -30,7 +32,7 @@ def clone_city(records: list[Record], city: str, n: int) -> list[dict]:
         return value
 
     out = []
-    for k in range(1, n + 1):
+    for k in range(first, n + 1):
         for r in own:
             d = copy.deepcopy(r.data)
             for key, value in list(d.items()):
@@ -43,13 +45,21 @@ def clone_city(records: list[Record], city: str, n: int) -> list[dict]:
 
 
 def write_synthetic_data(data_dir: Path, out_dir: Path, n: int, city: str = "shenzhen") -> Path:
-    """Write a data folder with the real data plus n synthetic copies of a city."""
+    """Write a data folder with the real data plus n synthetic copies of a city, one file
+    per copy (synthetic-<city>-<k>.yaml), as a curator would keep one city per file."""
+    if n < 0:
+        raise UsageError(f"--copies {n}: must be 0 or more", "give the number of synthetic cities to add")
+    if not Path(data_dir).is_dir():
+        raise UsageError(f"{data_dir}: no such data folder", "give the folder holding the curated YAML (data/)")
     records, problems = read_all(data_dir, data_dir.parent)
     if problems:
-        raise ValueError(problems[0])
-    for f in data_dir.glob("*.yaml"):
+        raise ValidationError(problems, "structure")
+    if not any(r.id == city for r in records):
+        raise UsageError(f"{city}: no such city in {data_dir}", "give the id of a city record to clone")
+    for f in sorted(Path(data_dir).glob("*.yaml")):
         fileio.write_text(out_dir / f.name, f.read_text(encoding="utf-8"))
-    clones = clone_city(records, city, n)
-    fileio.write_text(out_dir / f"synthetic-{city}-{n}.yaml",
-                      yaml.safe_dump({"records": clones}, allow_unicode=True, sort_keys=False))
+    for k in range(1, n + 1):
+        clones = clone_city(records, city, k, first=k)
+        fileio.write_text(out_dir / f"synthetic-{city}-{k:04d}.yaml",
+                          yaml.safe_dump({"records": clones}, allow_unicode=True, sort_keys=False))
     return out_dir
