@@ -188,6 +188,7 @@ def _register_extensions() -> None:
     cli_site.register(app)
     cli_tables.register(app)
     cli_endpoint.register(app)
+    __import__("kg.cli.synthetic", fromlist=["register"]).register(app)  # scale (issue 13)
     for name in ("find", "sparql", "export"):  # researchers' workbench (issue 10)
         __import__(f"kg.cli.{name}", fromlist=["register"]).register(app)
 
