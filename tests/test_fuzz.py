@@ -17,9 +17,11 @@ from kg.build.pipeline import validate
 from kg.config import Config
 from kg.errors import ValidationError
 
-MINI = Path(__file__).parent / "fixtures" / "mini"
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "fixtures" / "mini"
 PIECES = [": ", "- ", "[", "]", "{", "\"", "'", "\t", "  ", "\n", "id: shenzhen", "2009-99-99", "null", "&a", "*a",
-          "!!python/object:os.system"]
+          "!!python/object:os.system", "\"\\0\"", "\"\\ud800\"", ".inf", ".nan", "-1", "[" * 40, "<<: *a",
+          "\"x\\n\"", "x" * 700, "../../etc/passwd"]
 
 
 def mutate(text: str, rng: random.Random) -> str:
@@ -42,14 +44,14 @@ def mutate(text: str, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("seed", range(60))
+@pytest.mark.parametrize("seed", range(120))
 def test_mutated_file_gives_located_problems_or_passes(seed: int, tmp_path: Path):
     rng = random.Random(seed)
     data = tmp_path / "data"
     data.mkdir()
     (data / "sources.yaml").write_text((MINI / "sources.yaml").read_text())
     (data / "mini.yaml").write_text(mutate((MINI / "mini.yaml").read_text(), rng))
-    cfg = replace(Config(), data=data, reason=False)
+    cfg = replace(Config.at(ROOT), data=data, reason=False)
     try:
         validate(cfg)
     except ValidationError as exc:
@@ -57,8 +59,7 @@ def test_mutated_file_gives_located_problems_or_passes(seed: int, tmp_path: Path
         for p in exc.problems:
             assert p.file and ("mini.yaml" in p.file or "sources.yaml" in p.file or p.file == "data/"), p
             assert p.message
-            assert str(p)  # renders as one line
-            assert "\n" not in str(p).strip() or "malformed" in p.message
+            assert "\n" not in str(p) and len(str(p)) < 600, p  # one short line, whatever the input
 
 
 def test_wrong_value_types_are_each_reported(tmp_path: Path):
@@ -68,7 +69,7 @@ def test_wrong_value_types_are_each_reported(tmp_path: Path):
     (data / "sources.yaml").write_text((MINI / "sources.yaml").read_text())
     (data / "wrong-types.yaml").write_text((Path(__file__).parent / "fixtures" / "bad" / "wrong-types.yaml").read_text())
     with pytest.raises(ValidationError) as info:
-        validate(replace(Config(), data=data, reason=False))
+        validate(replace(Config.at(ROOT), data=data, reason=False))
     text = "\n".join(str(p) for p in info.value.problems)
     for fragment in ["wrong-types.yaml:21: record must be a mapping", "field 'type': type must be a class name",
                      "field 'within': takes exactly one id", "field 'mode': '{'a': 'b'}' is not allowed",

@@ -229,3 +229,38 @@ def test_real_data_passes_validation():
     res = run("validate", str(ROOT / "data"))
     assert res.returncode == 0, res.stderr[-3000:]
     assert "structure and SHACL shapes pass" in res.stdout
+
+
+def test_culprits_of_a_reasoner_inconsistency_are_named():
+    """Bypass the structural pass: give the challenge a responsible 'agency' that is the
+    platform. egov:responsibleAgency has range org:Organization and no domain, so neither
+    record alone is inconsistent; together the platform is an Organization and a
+    TechnicalElement, which the ontology declares disjoint. Exactly these two are the culprits."""
+    from kg.build.culprit import find_culprits
+    from kg.build.load import load_records
+    from kg.namespaces import EGOV, ID, record_graph_iri
+
+    records, _ = read_all(MINI, MINI)
+    ds = load_records(records)
+    ds.graph(record_graph_iri("challenge-data-silos")).add(
+        (ID["challenge-data-silos"], EGOV.responsibleAgency, ID["shenzhen-online-approval-platform"]))
+    found = find_culprits(ds, CFG.ontology)
+    assert sorted(p.record for p in found) == ["challenge-data-silos", "shenzhen-online-approval-platform"]
+    assert {f"{p.file}:{p.line}" for p in found} == {"mini.yaml:65", "mini.yaml:53"}
+
+
+def test_minimal_inconsistent_finds_the_clashing_pair():
+    from kg.build.culprit import minimal_inconsistent
+
+    def inconsistent(items: list) -> bool:  # a clash needs both 'b' and 'd'
+        return {"b", "d"} <= set(items)
+
+    assert sorted(minimal_inconsistent(["a", "b", "c", "d", "e"], inconsistent)) == ["b", "d"]
+
+
+def test_consistent_data_has_no_culprits():
+    from kg.build.culprit import find_culprits
+    from kg.build.load import load_records
+
+    records, _ = read_all(MINI, MINI)
+    assert find_culprits(load_records(records), CFG.ontology) == []
