@@ -207,7 +207,8 @@ def to_dataframe(table: ResultTable, *, short_ids: bool = True) -> pandas.DataFr
             return v if isinstance(v, (int, float, bool)) and not isinstance(v, Literal) else str(t)
         return str(t)
 
-    return pd.DataFrame([[value(t) for t in row] for row in table.rows], columns=table.variables)
+    frame = pd.DataFrame([[value(t) for t in row] for row in table.rows], columns=table.variables)
+    return frame.convert_dtypes()  # a year column with gaps stays integer (Int64 with <NA>), not float
 
 
 def query_dataframe(store: Store, name: str, params: dict[str, str] | None = None,
