@@ -128,7 +128,7 @@ def test_no_external_urls_anywhere(real_site):
     bad = [f"{p.relative_to(out)}: {m.group(0)}" for p in text_files(out) if p.parent.name != "assets"
            for m in EXTERNAL.finditer(p.read_text(encoding="utf-8"))]
     assert not bad, bad[:5]
-    for own in ("site.css", "netview.js", "listfilter.js", "timeline.js"):
+    for own in ("site.css", "netview.js", "listfilter.js", "timeline.js", "sparql.js"):
         assert not EXTERNAL.search((out / "assets" / own).read_text(encoding="utf-8")), own
     # The vendored libraries are the packages' own files, byte for byte: the only URLs in them are
     # upstream's licence and map-attribution strings, which the browser test shows are never requested.
@@ -138,11 +138,22 @@ def test_no_external_urls_anywhere(real_site):
     assert (out / "assets" / "plotly.min.js").read_text(encoding="utf-8") == plotly.offline.get_plotlyjs()
 
 
+NODE_COUNT = """PREFIX egov: <https://w3id.org/egov-kg/ontology#>
+SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?g egov:describes ?e .
+  FILTER NOT EXISTS { VALUES ?c { egov:SourceDocument egov:CitedWork egov:Influence egov:Quantity egov:Index } ?e a ?c } }"""
+INFERRED = """PREFIX egov: <https://w3id.org/egov-kg/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a egov:Influence ; egov:basis egov:basis-inferred ;
+  prov:influencer ?a ; egov:influenced ?b . FILTER(?a != ?b)
+  FILTER NOT EXISTS { VALUES ?c { egov:Quantity egov:Index } { ?a a ?c } UNION { ?b a ?c } } }"""
+
+
 def test_whole_graph_view_has_every_node(real_site):
+    """Every record is a node except sources, cited works, influences (drawn as links) and figures (folded)."""
     out, _, ds = real_site
-    g = to_networkx(ds)
     data = view_data(out / "graph" / "all.html")
-    assert len(data["nodes"]) == g.number_of_nodes() and len(data["edges"]) == g.number_of_edges()
+    expected = int(next(iter(ds.query(NODE_COUNT)))[0])  # type: ignore[index]
+    assert len(data["nodes"]) == expected > 200
+    assert sum(1 for e in data["edges"] if e.get("dashes")) == int(next(iter(ds.query(INFERRED)))[0]) > 0  # type: ignore[index]
     assert data["positioned"] and all("x" in n and "y" in n for n in data["nodes"])
     brain = next(n for n in data["nodes"] if n["id"] == "shenzhen-city-brain")
     assert brain["url"] == "../entities/shenzhen-city-brain.html" and "shenzhen" in brain["places"]
@@ -163,11 +174,40 @@ def test_shenzhen_timeline_events(real_site):
     tl = build_timeline(read_model(ds), "shenzhen")
     ids = {e.id: e for e in tl.events}
     assert SHENZHEN_EVENTS <= set(ids)
-    assert ids["shenzhen-government-structure-reform-2009"].lane == "social"
-    assert 2009 < ids["shenzhen-government-structure-reform-2009"].x < 2010
-    assert ids["shenzhen-i-shenzhen"].lane == "technical" and 2019 < ids["shenzhen-i-shenzhen"].x < 2020
+    reform = ids["shenzhen-government-structure-reform-2009"]
+    assert reform.lane == "social" and reform.shape == "point" and 2009 < reform.x0 < 2010
+    assert ids["shenzhen-i-shenzhen"].lane == "technical" and 2019 < ids["shenzhen-i-shenzhen"].x0 < 2020
     assert [s.stage_number for s, _, _ in tl.stages] == [1, 2, 3]
-    assert any(k == "enabled" and a == "shenzhen-government-structure-reform-2009" for a, k, _ in tl.links)
+    assert [(a, b) for _, a, b in tl.stages][:2] == [(2006, 2009), (2009, 2018)]  # 2006-2008, 2009-2017 (the paper)
+    assert any(i.source == "shenzhen-egov-pilot-2006" and i.target == "shenzhen-approval-process-reform-2009"
+               for i in tl.influences)
+
+
+def test_mini_timeline_by_hand(mini_build):
+    """The mini fixture's header: the platform has no date, stage 1 is 2006-2008, the reform is May 2009."""
+    _, _, ds = mini_build
+    tl = build_timeline(read_model(ds), "shenzhen")
+    ev = {e.id: e for e in tl.events}
+    platform = ev["shenzhen-online-approval-platform"]
+    assert (platform.shape, platform.x0, platform.x1) == ("stage", 2006, 2009)  # a span over its stage, no point
+    reform = ev["shenzhen-approval-process-reform"]
+    assert reform.shape == "point" and reform.x0 == pytest.approx(2009 + 4.5 / 12)
+    assert len(tl.influences) + len(tl.elsewhere) == 3
+    built_on = next(i for i in tl.influences if i.source == "shenzhen-online-approval-platform")
+    assert (built_on.kind, built_on.basis, built_on.lag_text()) == ("built-on", "stated", "between 1 and 3 years")
+
+
+def test_playground_files(real_site):
+    out, _, ds = real_site
+    graph = (out / "data" / "graph.js").read_text(encoding="utf-8")
+    assert graph.startswith("window.EGOV_GRAPH = ") and "<" not in graph  # '</script>' cannot appear
+    nquads = json.loads(graph.removeprefix("window.EGOV_GRAPH = ").rstrip().rstrip(";"))
+    assert len([line for line in nquads.split("\n") if line.strip()]) == len(list(ds.quads((None, None, None, None))))
+    ox = (out / "assets" / "oxigraph.js").read_text(encoding="utf-8")
+    assert "import.meta" not in ox and not re.search(r"^\s*(import|export)\b", ox, re.M) and "window.oxigraph" in ox
+    assert "MIT" in (out / "assets" / "oxigraph-LICENSE-MIT.txt").read_text(encoding="utf-8")
+    page = (out / "sparql.html").read_text(encoding="utf-8")
+    assert 'id="run"' in page and 'id="results"' in page and "reforms-by-stage" in page
 
 
 def test_labels_are_escaped_everywhere(evil_site):

@@ -25,6 +25,7 @@ from rdflib import Dataset
 from kg import fileio
 from kg.analyse.graph import to_networkx
 from kg.namespaces import EGOV
+from kg.site.fold import fold
 from kg.site.html import esc, json_block, page, script_json, shape_icon, shorten
 from kg.site.model import COLOURS, FAMILIES, FAMILY, SiteModel, family_of, read_model
 from kg.site.static import NETVIEW_JS, SITE_CSS
@@ -93,7 +94,7 @@ def network_data(g: nx.MultiDiGraph, model: SiteModel | None = None,
     for s, o, key, a in g.edges(keys=True, data=True):
         if a.get("influence"):  # a folded egov:Influence: stated solid, inferred dashed (kg.site.fold)
             kind = a["predicate"]
-            net.add_edge(s, o, title=f"{kind} ({a['basis']} in the source; lag {a['lag']})", dashes=a["basis"] == "inferred",
+            net.add_edge(s, o, title=f"{kind} ({a['basis']} in the source; lag {a.get('lag', 'on its page')})", dashes=a["basis"] == "inferred",
                          color={"color": "#4a4a4a"}, width=1.6, **({"label": kind} if edge_labels else {}))
             continue
         label = model.label_of(_pred_iri(key, a["predicate"])) if model else a["predicate"]
@@ -308,6 +309,7 @@ def render_page(g: nx.MultiDiGraph, title: str, model: SiteModel | None = None) 
 
 def write_graph_page(ds: Dataset, path: Path, title: str = "egov-kg: the whole graph") -> int:
     """Write the whole-graph page as one offline file; returns the number of nodes."""
-    g = to_networkx(ds)
-    fileio.write_text(Path(path), render_page(g, title, read_model(ds)))
+    model = read_model(ds)
+    g = fold(to_networkx(ds), model)
+    fileio.write_text(Path(path), render_page(g, title, model))
     return g.number_of_nodes()
