@@ -1,4 +1,5 @@
-"""The endpoint commands end to end, as a researcher types them: start, publish, query, status, stop."""
+"""The endpoint commands end to end, as a researcher types them: start, publish, query, status, stop.
+Run from a temporary folder, not the checkout: nothing depends on the working directory."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _free_port() -> int:
@@ -34,26 +33,30 @@ def test_endpoint_commands_end_to_end(real_build, tmp_path: Path):
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, env=env,
-                              cwd=ROOT, timeout=300)
+                              cwd=tmp_path, timeout=300)
 
     url = f"http://127.0.0.1:{http}/sparql"
     started = run("endpoint", "start", "--home", str(home), "--http-port", str(http), "--sql-port", str(_free_port()))
     try:
         assert started.returncode == 0, started.stderr
-        assert run("endpoint", "status", "--home", str(home)).returncode == 0
-        pub = run("publish", "--endpoint", url, "--build", str(cfg.out))
+        pub = run("publish", "--endpoint", url, "--build", str(cfg.out), "--home", str(home))
         assert pub.returncode == 0, pub.stderr
+        st = run("endpoint", "status", "--home", str(home), "--build", str(cfg.out))
+        assert st.returncode == 0 and "complete" in st.stdout, st.stderr
         q = run("query", "reforms-by-stage", "-p", "place=shenzhen", "-f", "csv", "--endpoint", url)
         assert q.returncode == 0, q.stderr
         labels = {r["reformLabel"] for r in csv.DictReader(io.StringIO(q.stdout))}
         local = run("query", "reforms-by-stage", "-p", "place=shenzhen", "-f", "csv", "--out", str(cfg.out))
+        assert local.returncode == 0, local.stderr
         assert labels == {r["reformLabel"] for r in csv.DictReader(io.StringIO(local.stdout))}
         assert any("structure reform" in label.lower() for label in labels)
         # wrong password: the documented auth error and exit code 3
-        bad = subprocess.run([sys.executable, "-m", "kg", "publish", "--endpoint", url, "--build", str(cfg.out)],
-                             capture_output=True, text=True, cwd=ROOT, timeout=300,
+        bad = subprocess.run([sys.executable, "-m", "kg", "publish", "--endpoint", url, "--build", str(cfg.out),
+                              "--user", "dba"], capture_output=True, text=True, cwd=tmp_path, timeout=300,
                              env={**env, "EGOVKG_ENDPOINT_PASSWORD": "wrong"})
-        assert bad.returncode == 3 and "error:" in bad.stderr and "Traceback" not in bad.stderr
+        assert bad.returncode == 3 and "refused the credentials" in bad.stderr and "Traceback" not in bad.stderr
+        anonymous = run("publish", "--endpoint", url, "--build", str(cfg.out))  # not --home: no dba password sent
+        assert anonymous.returncode == 3 and "refused the credentials" in anonymous.stderr
     finally:
         stopped = run("endpoint", "stop", "--home", str(home))
     assert stopped.returncode == 0 and "stopped" in stopped.stdout

@@ -260,7 +260,7 @@ class RemoteStore:
     def _transport_error(self, exc: Exception) -> StoreError:
         reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
         if isinstance(reason, (TimeoutError, socket.timeout)):
-            return EndpointTimeout(f"{self.url} did not answer within {self.timeout:.0f}s",
+            return EndpointTimeout(f"{self.url} did not answer within {self.timeout:g}s",
                                    "raise --timeout or check the server's load")
         if isinstance(reason, _RETRYABLE) or isinstance(exc, urllib.error.URLError):
             return EndpointUnreachable(f"nothing answers at {self.url} ({reason})",
