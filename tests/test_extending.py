@@ -108,3 +108,26 @@ def test_follow_the_guide_literally(project: Path):
                           str(project / "tests" / "test_quality.py"), "-k", "documented or label_and_definition or types_match"],
                          cwd=project, env={**os.environ, "PYTHONPATH": str(project)}, capture_output=True, text=True, timeout=600)
     assert res.returncode == 0 and " passed" in res.stdout, res.stdout[-2000:]
+
+
+def test_new_city_without_source_writes_no_stage_and_no_document(tmp_path: Path):
+    """Many sources give no stages: the scaffold must not invent one (nor a document)."""
+    from kg.build.records import read_file
+    from kg.build.scaffold import new_city
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", data)
+    path = new_city("hangzhou", "Hangzhou", "shenzhen", data)
+    records, problems = read_file(path)
+    assert problems == [] and [r.data["type"] for r in records] == ["City"]
+    assert records[0].citation_line(0, "doc") == 17  # 11 header lines, then id, type, label, within, source, doc
+
+
+def test_new_city_source_must_be_a_readable_text(tmp_path: Path):
+    from kg.build.scaffold import new_city
+    from kg.errors import UsageError
+
+    (tmp_path / "data").mkdir()
+    with pytest.raises(UsageError, match="not a regular file"):
+        new_city("hangzhou", "Hangzhou", "china", tmp_path / "data", source=Path("/dev/zero"), seeds=tmp_path)
+    assert not (tmp_path / "data" / "hangzhou.yaml").exists()
