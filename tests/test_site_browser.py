@@ -160,7 +160,8 @@ def test_shenzhen_timeline_shows_its_events(browser, real_site):
     try:
         ids = set(v.page.evaluate("""[].concat.apply([], document.getElementById('timeline').data
                                      .filter(function (t) { return t.customdata; })
-                                     .map(function (t) { return t.customdata.filter(Boolean).map(function (c) { return c[0]; }); }))"""))
+                                     .map(function (t) {
+                                         return t.customdata.filter(Boolean).map(function (c) { return c[0]; }); }))"""))
         assert {"shenzhen-government-structure-reform-2009", "shenzhen-i-shenzhen", "shenzhen-city-brain"} <= ids
         points = v.page.evaluate("""document.getElementById('timeline').data.filter(function (t) { return t.meta === 'point'; })
                                     .reduce(function (n, t) { return n + t.x.length; }, 0)""")

@@ -94,7 +94,8 @@ def network_data(g: nx.MultiDiGraph, model: SiteModel | None = None,
     for s, o, key, a in g.edges(keys=True, data=True):
         if a.get("influence"):  # a folded egov:Influence: stated solid, inferred dashed (kg.site.fold)
             kind = a["predicate"]
-            net.add_edge(s, o, title=f"{kind} ({a['basis']} in the source; lag {a.get('lag', 'on its page')})", dashes=a["basis"] == "inferred",
+            title = f"{kind} ({a['basis']} in the source; lag {a.get('lag', 'on its page')})"
+            net.add_edge(s, o, title=title, dashes=a["basis"] == "inferred",
                          color={"color": "#4a4a4a"}, width=1.6, **({"label": kind} if edge_labels else {}))
             continue
         label = model.label_of(_pred_iri(key, a["predicate"])) if model else a["predicate"]

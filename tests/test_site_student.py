@@ -1,0 +1,206 @@
+"""What a student does with the site, in Debian's Chromium from file://: the SPARQL playground answers,
+`?query=` runs, hostile labels stay text in its results, `#id` selects a node and Back restores the
+previous one, no page scrolls sideways at 390 px, nothing leaves file:// when every button is clicked,
+and an undated record is a span over its stage on the timeline, never a point.
+
+Expected values come from the mini fixture's text (tests/fixtures/mini/mini.yaml: one City, Shenzhen;
+stage 1 is 2006-2008; the online approval platform has no date). Screenshots of each page type at
+1400 and 390 px go to a temp folder (EGOV_SCREENSHOTS to choose it), never into the checkout.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import urllib.parse
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kg.build.pipeline import build
+from kg.config import Config
+from kg.site.build import build_site
+from kg.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "fixtures" / "mini"
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(os.environ.get("EGOV_SCREENSHOTS") or Path(tempfile.gettempdir()) / "egov-kg-screenshots")
+EVIL = "<img src=x onerror=window.__xss=1><script>window.__xss=1</script>"
+PAGE_TYPES = ["index.html", "graph/all.html", "graph/place-shenzhen.html", "graph/coevo-shenzhen.html",
+              "graph/stage-shenzhen-stage-2.html", "views.html", "timelines.html", "timeline/shenzhen.html",
+              "entities/index.html", "entities/shenzhen-city-brain.html", "queries/index.html",
+              "queries/sources-for-entity.html", "sparql.html", "ontology.html"]
+OFF_MACHINE = ("file:", "data:", "blob:", "about:")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.is_file():
+        pytest.fail("no Chromium at /usr/bin/chromium: run 'bash scripts/setup.sh --test' (the tests never download one)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync",
+            "--no-first-run", "--disable-component-update", "--disable-default-apps"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def mini_site(tmp_path_factory):
+    """The mini fixture with a hostile label on its reform."""
+    tmp = tmp_path_factory.mktemp("student-mini")
+    shutil.copytree(MINI, tmp / "data")
+    p = tmp / "data" / "mini.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("label: Administrative approval process reform",
+                                                       f"label: '{EVIL} reform'"), encoding="utf-8")
+    cfg = replace(Config(), data=tmp / "data", out=tmp / "build", reason=False)
+    _, ds = build(cfg)
+    build_site(ds, tmp / "site", queries=cfg.queries, ontology=cfg.ontology, images=False)
+    return tmp / "site"
+
+
+@pytest.fixture(scope="module")
+def real_site(real_build, tmp_path_factory):
+    cfg, _, ds = real_build
+    out = tmp_path_factory.mktemp("student-real") / "site"
+    build_site(ds, out, store=open_store("oxigraph", load=cfg.trig), queries=cfg.queries, ontology=cfg.ontology,
+               images=False)
+    return out
+
+
+def open_page(browser, path: Path, query: str = "", width: int = 1400, height: int = 900):
+    """A page from disk; returns it with the lists of console errors and of requests that left file://."""
+    page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+    errors: list[str] = []
+    external: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: None if r.url.startswith(OFF_MACHINE) else external.append(r.url))
+    page.goto(path.as_uri() + query)
+    if page.evaluate("!!document.getElementById('net') || !!document.getElementById('timeline')"):
+        page.wait_for_function("window.egovStable === true", timeout=30_000)
+    if page.evaluate("!!document.getElementById('editor')"):
+        page.wait_for_function("window.egovReady === true || /Could not/.test(document.getElementById('status').textContent)",
+                               timeout=30_000)
+    return page, errors, external
+
+
+def result_rows(page) -> list[list[str]]:
+    return page.evaluate("""Array.from(document.querySelectorAll('#results tbody tr'))
+                            .map(function (tr) { return Array.from(tr.cells).map(function (c) { return c.textContent; }); })""")
+
+
+def test_playground_answers_a_query(browser, mini_site):
+    page, errors, external = open_page(browser, mini_site / "sparql.html")
+    try:
+        page.fill("#editor", "PREFIX egov: <https://w3id.org/egov-kg/ontology#>\n"
+                             "SELECT ?city WHERE { ?city a egov:City }")
+        page.click("#run")
+        assert result_rows(page) == [["id:shenzhen"]]  # the fixture has one City
+        assert page.get_attribute("#results tbody a", "href") == "entities/shenzhen.html"
+        with page.expect_download() as dl:
+            page.click("#csv")
+        assert Path(dl.value.path()).read_bytes() == b"city\r\nhttps://w3id.org/egov-kg/id/shenzhen\r\n"
+        assert "query=" in page.url  # the query is in the URL, ready to share
+        assert not errors and not external, (errors, external)
+    finally:
+        page.close()
+
+
+def test_query_in_the_url_runs_on_load(browser, mini_site):
+    q = ("PREFIX egov: <https://w3id.org/egov-kg/ontology#>\n"
+         "SELECT ?stage ?n WHERE { ?stage egov:stageNumber ?n } ORDER BY ?n")
+    page, errors, external = open_page(browser, mini_site / "sparql.html", "?query=" + urllib.parse.quote(q))
+    try:
+        page.wait_for_function("window.egovQueries >= 1", timeout=10_000)
+        assert page.input_value("#editor") == q
+        assert result_rows(page) == [["id:shenzhen-stage-1", "1"], ["id:shenzhen-stage-2", "2"]]
+        assert not errors and not external, (errors, external)
+    finally:
+        page.close()
+
+
+def test_hostile_label_is_inert_in_playground_results(browser, mini_site):
+    q = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+         "SELECT ?label WHERE { <https://w3id.org/egov-kg/id/shenzhen-approval-process-reform> rdfs:label ?label }")
+    page, errors, _ = open_page(browser, mini_site / "sparql.html", "?query=" + urllib.parse.quote(q))
+    try:
+        page.wait_for_function("window.egovQueries >= 1", timeout=10_000)
+        assert result_rows(page) == [[f"{EVIL} reform @en"]]
+        page.wait_for_timeout(200)
+        assert page.locator("#results img, #results script").count() == 0
+        assert page.evaluate("typeof window.__xss") == "undefined" and not errors
+    finally:
+        page.close()
+
+
+def test_hash_selects_its_node_and_back_restores(browser, mini_site):
+    page, errors, _ = open_page(browser, mini_site / "graph" / "all.html", "#shenzhen-online-approval-platform")
+    try:
+        page.wait_for_function("window.egovSelected === 'shenzhen-online-approval-platform'", timeout=5_000)
+        assert page.evaluate("window.egovNetwork.getSelectedNodes()") == ["shenzhen-online-approval-platform"]
+        assert "Online approval platform <b>&</b>" in page.inner_text("#selected")
+        page.evaluate("window.location.hash = '#shenzhen'")
+        page.wait_for_function("window.egovSelected === 'shenzhen'", timeout=5_000)
+        page.go_back()
+        page.wait_for_function("window.egovSelected === 'shenzhen-online-approval-platform'", timeout=5_000)
+        assert page.evaluate("window.egovLabelPx") >= 12  # important labels legible at this zoom
+        assert not errors
+    finally:
+        page.close()
+
+
+def test_undated_record_is_a_span_over_its_stage(browser, mini_site):
+    """The platform has no date and is in stage 1 (2006-2008): a bar from 2006 to 2009, no marker anywhere."""
+    page, errors, _ = open_page(browser, mini_site / "timeline" / "shenzhen.html")
+    try:
+        traces = page.evaluate("""document.getElementById('timeline').data.map(function (t) {
+            return {meta: t.meta, x: t.x, ids: (t.customdata || []).map(function (c) { return c ? c[0] : null; })}; })""")
+        hits = [(t["meta"], [x for x, i in zip(t["x"], t["ids"], strict=True) if i == "shenzhen-online-approval-platform"])
+                for t in traces if "shenzhen-online-approval-platform" in t["ids"]]
+        assert hits and all(meta == "span" for meta, _ in hits)
+        assert min(min(xs) for _, xs in hits) == 2006 and max(max(xs) for _, xs in hits) == 2009
+        text = page.inner_text("#dating")
+        # dated: the reform (May 2009); undated with a stage: the platform and the data-silos challenge
+        assert "1 dated by the source" in text and "2 undated and drawn over their stage" in text
+        assert not errors
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("rel", PAGE_TYPES)
+def test_page_type_offline_and_phone_sized(browser, real_site, rel):
+    """Click every button and summary (and the plotly toolbar); every link resolves to file://; one link is
+    followed; at 390 px nothing scrolls sideways and a network canvas stays usable. Screenshots at both sizes."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    name = rel.replace("/", "-").removesuffix(".html")
+    page, errors, external = open_page(browser, real_site / rel)
+    try:
+        page.screenshot(path=str(SHOTS / f"{name}-1400.png"))
+        for el in page.locator("button:visible, summary:visible, .modebar-btn").all():
+            if el.is_visible() and el.is_enabled():
+                el.click(timeout=5_000)
+        page.wait_for_timeout(300)
+        hrefs = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(function (a) { return a.href; })")
+        assert hrefs and all(h.startswith(OFF_MACHINE) for h in hrefs), [h for h in hrefs if not h.startswith(OFF_MACHINE)]
+        links = page.locator("main a[href$='.html']:visible")
+        (links.first if links.count() else page.locator("nav a").last).click()
+        page.wait_for_load_state()
+        assert not errors and not external, (errors, external)
+    finally:
+        page.close()
+    phone, errors, external = open_page(browser, real_site / rel, width=390, height=844)
+    try:
+        phone.screenshot(path=str(SHOTS / f"{name}-390.png"))
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        if phone.locator("#net").count():
+            box = phone.locator("#net").bounding_box()
+            assert box and box["width"] >= 350 and box["height"] >= 300, box
+        assert not errors and not external, (errors, external)
+    finally:
+        phone.close()
