@@ -32,7 +32,7 @@ EVIL = "<img src=x onerror=window.__xss=1><script>window.__xss=1</script>"
 PAGE_TYPES = ["index.html", "graph/all.html", "graph/place-shenzhen.html", "graph/coevo-shenzhen.html",
               "graph/stage-shenzhen-stage-2.html", "views.html", "timelines.html", "timeline/shenzhen.html",
               "entities/index.html", "entities/shenzhen-city-brain.html", "queries/index.html",
-              "queries/sources-for-entity.html", "sparql.html", "ontology.html"]
+              "queries/sources-for-entity.html", "sparql.html", "ontology.html", "search.html", "compare.html"]
 OFF_MACHINE = ("file:", "data:", "blob:", "about:")
 
 
@@ -135,6 +135,22 @@ def test_hostile_label_is_inert_in_playground_results(browser, mini_site):
         page.wait_for_timeout(200)
         assert page.locator("#results img, #results script").count() == 0
         assert page.evaluate("typeof window.__xss") == "undefined" and not errors
+    finally:
+        page.close()
+
+
+def test_site_search_finds_labels_and_quotes(browser, mini_site):
+    """Words of a label ('silos') and of a quote only ('optimise the administrative approval') both find their record."""
+    page, errors, external = open_page(browser, mini_site / "search.html", "?q=silos")
+    try:
+        page.wait_for_function("window.egovSearchReady === true", timeout=5_000)
+        assert page.evaluate("window.egovSearchHits")[0] == "challenge-data-silos"
+        page.fill("#q", "optimise the administrative approval")
+        hits = page.evaluate("window.egovSearchHits")
+        assert "shenzhen-approval-process-reform" in hits and "q=optimise" in page.url
+        assert f"{EVIL} reform" in page.inner_text("#search-results")  # the hostile label, as text
+        assert page.locator("#search-results img, #search-results script").count() == 0
+        assert page.evaluate("typeof window.__xss") == "undefined" and not errors and not external
     finally:
         page.close()
 

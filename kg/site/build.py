@@ -27,6 +27,7 @@ from kg.analyse.graph import to_networkx
 from kg.config import Config
 from kg.errors import UsageError
 from kg.site.coevo import coevo_page
+from kg.site.compare import write_compare
 from kg.site.fold import fold
 from kg.site.html import esc, family_legend, link, page, write
 from kg.site.model import FAMILIES, SiteModel, read_model
@@ -35,7 +36,8 @@ from kg.site.pages import write_entity_pages
 from kg.site.pages_ontology import write_ontology_page
 from kg.site.pages_query import run_library, write_query_pages
 from kg.site.playground import write_playground
-from kg.site.static import LIST_FILTER_JS, NETVIEW_JS, SITE_CSS, SPARQL_JS, TIMELINE_JS
+from kg.site.search import write_search
+from kg.site.static import LIST_FILTER_JS, NETVIEW_JS, SEARCH_JS, SITE_CSS, SPARQL_JS, TIMELINE_JS
 from kg.site.timeline_plot import write_timelines
 from kg.store.embedded import EmbeddedStore, Store
 
@@ -71,6 +73,7 @@ def write_assets(out: Path) -> None:
     write(assets / "listfilter.js", LIST_FILTER_JS)
     write(assets / "timeline.js", TIMELINE_JS)
     write(assets / "sparql.js", SPARQL_JS)
+    write(assets / "search.js", SEARCH_JS)
 
 
 def subview(g: nx.MultiDiGraph, model: SiteModel, core: set[str], key: str) -> nx.MultiDiGraph:
@@ -172,6 +175,8 @@ def index_page(model: SiteModel, g: nx.MultiDiGraph, triples: int, report: SiteR
         "document, section and a verbatim quote: open any entity to see them.</p>"
         '<form action="entities/index.html" method="get"><label>Find an entity <input type="search" name="q" '
         'placeholder="e.g. City Brain, i Shenzhen, super-ministry"></label> <button>Search</button></form>'
+        '<p><a href="search.html">Search everything</a> (descriptions and quotes too) · '
+        '<a href="sparql.html">SPARQL playground</a> · <a href="compare.html">Compare places</a></p>'
         f'<h2>Explore</h2><div class="cards">{card_html}</div>'
         f"<h2>The graph in numbers</h2><table><tbody>"
         f"<tr><th>records (entities with a page)</th><td>{len(model.entities)}</td></tr>"
@@ -224,7 +229,9 @@ def build_site(ds: Dataset, out: Path, *, store: Store | None = None, queries: P
         report.pages += write_query_pages(tmp, runs, model)
         report.pages += write_ontology_page(tmp, ontology, model)
         write_playground(tmp, ds, runs)
-        report.pages += 1
+        write_search(tmp, model)
+        write_compare(tmp, model)
+        report.pages += 3
         write(tmp / "index.html", index_page(model, g, len(ds), report))
     report.seconds = time.perf_counter() - t0
     return report

@@ -17,8 +17,8 @@ from kg.site.model import FAMILIES, Family
 
 NAV = [("index.html", "Home"), ("graph/all.html", "Whole graph"), ("views.html", "Places & stages"),
        ("timelines.html", "Timelines"), ("entities/index.html", "Entities"), ("queries/index.html", "Queries"),
-       ("sparql.html", "SPARQL"),
-       ("ontology.html", "Ontology")]
+       ("sparql.html", "SPARQL"), ("compare.html", "Compare"), ("ontology.html", "Ontology"),
+       ("search.html", "Search")]
 
 
 def esc(text: object) -> str:
