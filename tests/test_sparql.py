@@ -8,6 +8,8 @@ precision, year, earliest, latest and basis = 10): 19 triples.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from rdflib import URIRef
 from typer.testing import CliRunner
@@ -95,7 +97,9 @@ def test_cli(mini_build, tmp_path):
     assert res.exit_code == 0, res.output
     assert res.stdout.splitlines() == ["e", str(ID.shenzhen)]
     res = runner.invoke(app, ["sparql", "-", "-f", "json", "--out", str(cfg.out)], input="ASK { id:shenzhen ?p ?o }")
-    assert res.stdout.strip() == "true"
+    assert json.loads(res.stdout) == {"head": {}, "boolean": True}
+    res = runner.invoke(app, ["sparql", "ASK { id:shenzhen a egov:Agency }", "--out", str(cfg.out)])
+    assert res.stdout.strip() == "false"  # the mini fixture's Shenzhen is a City
     res = runner.invoke(app, ["sparql", "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }",
                               "--out", str(cfg.out)])
     assert res.exit_code == 2

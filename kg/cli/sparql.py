@@ -58,7 +58,12 @@ def register(app: typer.Typer) -> None:
         except EgovKgError as exc:
             fail(exc)
         if answer.boolean is not None:
-            sys.stdout.write(("true" if answer.boolean else "false") + "\n")
+            if fmt == "json":  # SPARQL 1.1 results JSON, as `query -f json` gives for SELECT
+                import json
+
+                sys.stdout.write(json.dumps({"head": {}, "boolean": answer.boolean}) + "\n")
+            else:
+                sys.stdout.write(("true" if answer.boolean else "false") + "\n")
         elif answer.graph is not None:
             from kg.namespaces import PREFIXES
 
