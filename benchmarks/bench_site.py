@@ -9,7 +9,9 @@ key technologies, so it stays one connected network with real hubs):
 - time from navigation to `window.egovStable` in Chromium (file://), for the
   site's view (positions computed in Python, physics off) and for the baseline a
   pyvis page uses (same data, no positions, vis-network physics stabilisation);
-- filter latency: from clicking a kind checkbox to the next finished redraw.
+- filter latency: from clicking a kind checkbox to the next finished redraw;
+- the SPARQL playground: from navigation to the engine ready (wasm from base64,
+  the whole graph loaded), and one library query's time in the browser.
 
 Prints figures and ratios (baseline / site); no assertion on time. Goals: real
 graph stable <= 2 s, 5,000 nodes usable <= 3 s.
@@ -86,6 +88,21 @@ def time_stable(browser, url: str, repeat: int, timeout_s: float) -> tuple[float
     return statistics.median(walls), statistics.median(perfs), statistics.median(filters)
 
 
+def time_playground(browser, url: str, repeat: int) -> tuple[float, float]:
+    """Median seconds from navigation to window.egovReady, and of one query (the page's default) run by #run."""
+    ready, query = [], []
+    for _ in range(repeat):
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        t0 = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function("window.egovReady === true", timeout=60_000, polling=20)
+        ready.append(time.perf_counter() - t0)
+        query.append(page.evaluate("""(function () { var t0 = performance.now(); document.getElementById('run').click();
+                                       return performance.now() - t0; })()""") / 1000)
+        page.close()
+    return statistics.median(ready), statistics.median(query)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--trig", type=Path, default=Config().trig, help="built graph (default build/egov.trig; built if missing)")
@@ -139,6 +156,7 @@ def main() -> None:
                 base = time_stable(browser, (site / "graph" / f"bench-{name}-physics.html").as_uri(),
                                    1 if name == "synthetic" else args.repeat, args.baseline_timeout)
                 rows.append((name, goal, ours, base))
+            play = time_playground(browser, (site / "sparql.html").as_uri(), args.repeat)
             browser.close()
         print(f"\n{'view':<10} {'goal s':>6} {'stable s':>9} {'(perf)':>8} {'filter s':>9} | {'physics s':>10} "
               f"{'filter s':>9} | {'ratio':>6}")
@@ -147,6 +165,7 @@ def main() -> None:
             bf = f"{base[2]:.3f}" if base[2] is not None else "—"
             print(f"{name:<10} {goal:>6.1f} {ours[0]:>9.2f} {ours[1]:>8.2f} {ours[2]:>9.3f} | {base[1]:>10.2f} {bf:>9} | "
                   f"{ratio:>5.1f}x")
+        print(f"\nSPARQL playground: engine and graph ready {play[0]:.2f} s after navigation, default query {play[1]:.3f} s")
         print("\nstable = wall clock from page.goto to window.egovStable (perf = performance.now at that moment);"
               "\nphysics = same data without positions, vis-network stabilisation (what a pyvis page does); "
               "ratio = physics / site.")
