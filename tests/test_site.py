@@ -183,6 +183,27 @@ def test_shenzhen_timeline_events(real_site):
                for i in tl.influences)
 
 
+def _luminance(hex_colour: str) -> float:
+    """WCAG 2 relative luminance of #rgb or #rrggbb."""
+    if len(hex_colour) == 4:
+        hex_colour = "#" + "".join(ch * 2 for ch in hex_colour[1:])
+    c = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_text_colours_have_contrast():
+    """Every text colour of the style sheet on its background is at least 4.5:1 (WCAG AA)."""
+    from kg.site.static import SITE_CSS
+
+    var = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b", SITE_CSS))
+    pairs = [(var["ink"], "#ffffff"), (var["muted"], "#ffffff"), (var["muted"], "#fafafa"), ("#1b5e8a", "#ffffff"),
+             ("#ffffff", "#23395b")] + [("#ffffff", var[f"{k}-ink"]) for k in ("social", "technical", "contextual", "other")]
+    for fg, bg in pairs:
+        hi, lo = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+        assert (hi + 0.05) / (lo + 0.05) >= 4.5, (fg, bg)
+
+
 def test_mini_timeline_by_hand(mini_build):
     """The mini fixture's header: the platform has no date, stage 1 is 2006-2008, the reform is May 2009."""
     _, _, ds = mini_build
