@@ -119,12 +119,18 @@ def main() -> None:
         n = len(lib)
         if py:
             worst = [float("inf")] * len(slow)
-            p_py, p_cli = p95(py + worst), p95(cli + worst)
-            print(f"Python p95 {p_py * 1000:.0f} ms over {n} queries (goal <= {GOAL_PY * 1000:.0f} ms: "
+            p_py, p_cli, p_raw = p95(py + worst), p95(cli + worst), p95(raw + worst)
+
+            def show(v: float, unit: float, suffix: str) -> str:
+                return f"> {args.limit:.0f} s (a timed-out query is in the top 5%)" if v == float("inf") \
+                    else f"{v * unit:.0f}{suffix}" if unit > 1 else f"{v:.2f}{suffix}"
+
+            print(f"Python p95 {show(p_py, 1000, ' ms')} over {n} queries (goal <= {GOAL_PY * 1000:.0f} ms: "
                   f"{'met' if p_py <= GOAL_PY else 'NOT met'}); median {sorted(py)[len(py) // 2] * 1000:.0f} ms")
-            print(f"baseline: raw pyoxigraph p95 {p95(raw + worst) * 1000:.0f} ms; Python/raw at p95 "
-                  f"{p_py / max(p95(raw + worst), 1e-9):.1f}x")
-            print(f"CLI p95 {p_cli:.2f} s over {n} queries (goal <= {GOAL_CLI:.0f} s: "
+            print(f"baseline: raw pyoxigraph p95 {show(p_raw, 1000, ' ms')}, median "
+                  f"{sorted(raw)[len(raw) // 2] * 1000:.0f} ms (the gap to the goal is in the queries, "
+                  f"not the store layer, when these are close)")
+            print(f"CLI p95 {show(p_cli, 1, ' s')} over {n} queries (goal <= {GOAL_CLI:.0f} s: "
                   f"{'met' if p_cli <= GOAL_CLI else 'NOT met'}); median {sorted(cli)[len(cli) // 2]:.2f} s")
 
 
