@@ -78,6 +78,7 @@ def network_data(g: nx.MultiDiGraph, model: SiteModel | None = None,
     net = Network(directed=True, cdn_resources="in_line")
     degree = dict(g.degree())
     ranked = sorted(g.nodes, key=lambda n: (-degree.get(n, 0), n))
+    rank_of = {n: i for i, n in enumerate(ranked)}
     important = set(ranked[:max(8, min(30, len(ranked) // 10))])
     important |= {n for n, a in g.nodes(data=True) if family_of(a["type"]) in ("place", "stage")}
     for n, a in g.nodes(data=True):
@@ -88,6 +89,7 @@ def network_data(g: nx.MultiDiGraph, model: SiteModel | None = None,
                      font={"size": min(12 + 2 * degree.get(n, 0) ** 0.5, 30)})
         e = model.entities.get(n) if model else None
         net.node_map[n].update({"kind": a["type"], "family": fam, "fullLabel": a["label"], "important": n in important,
+                                "rank": 0 if fam in ("place", "stage") else 1 + rank_of[n],
                                 "kindLabel": e.type_label if e else a["type"], "when": e.when() if e else "",
                                 "places": e.places if e else a.get("places", []),
                                 "stages": e.stages if e else a.get("stages", [])})

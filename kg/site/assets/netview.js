@@ -133,17 +133,31 @@
   }
   // Legible labels at any zoom: the important nodes (places, stages, the best connected, the ego subject)
   // keep a 13 px label on screen; the others show theirs once zoomed in far enough (drawThreshold).
-  var LABEL_PX = 13, lastScale = null;
+  var LABEL_PX = 13, lastScale = null, lastView = "";
+  var ranked = spec.nodes.filter(function (n) { return n.important || n.id === spec.focus; })
+    .sort(function (a, b) { return (a.id === spec.focus ? -1 : 0) - (b.id === spec.focus ? -1 : 0) || (a.rank || 0) - (b.rank || 0); });
   function scaleLabels() {
-    var scale = network.getScale();
-    if (!scale || (lastScale && Math.abs(scale - lastScale) / lastScale < 0.05)) { return; }
+    var scale = network.getScale(), view = network.getViewPosition();
+    var key = Math.round(view.x) + "," + Math.round(view.y);
+    if (!scale || (lastScale && Math.abs(scale - lastScale) / lastScale < 0.05 && key === lastView)) { return; }
     lastScale = scale;
-    var size = Math.max(LABEL_PX, LABEL_PX / scale);
-    nodes.update(spec.nodes.filter(function (n) { return n.important || n.id === spec.focus; }).map(function (n) {
-      return {id: n.id, font: {size: size, face: "system-ui, sans-serif", strokeWidth: 4, strokeColor: "#ffffff",
-                               color: "#111111"}};
-    }));
+    lastView = key;
+    var size = Math.max(LABEL_PX, LABEL_PX / scale), kept = [], updates = [];
+    var pos = network.getPositions(ranked.map(function (n) { return n.id; }));
+    ranked.forEach(function (n) {
+      // keep a label only where it does not cover one already kept (screen space, estimated box)
+      var p = pos[n.id] ? network.canvasToDOM(pos[n.id]) : null;
+      var w = Math.min((n.label || "").length, 40) * LABEL_PX * 0.55, h = LABEL_PX + 4;
+      var box = p && {x0: p.x - w / 2, x1: p.x + w / 2, y0: p.y, y1: p.y + h * 1.6};
+      var free = box && !nodes.get(n.id).hidden && kept.every(function (k) {
+        return box.x1 < k.x0 || box.x0 > k.x1 || box.y1 < k.y0 || box.y0 > k.y1; });
+      if (free) { kept.push(box); }
+      updates.push({id: n.id, font: free ? {size: size, face: "system-ui, sans-serif", strokeWidth: 4, strokeColor: "#ffffff",
+                                            color: "#111111"} : {size: 13, color: "#343434", strokeWidth: 3}});
+    });
+    nodes.update(updates);
     window.egovLabelPx = size * scale;
+    window.egovLabelled = kept.length;
   }
   network.on("afterDrawing", scaleLabels);  // after any zoom, fit or focus (cheap when the scale did not move)
   network.once("afterDrawing", selectFromHash);
