@@ -10,6 +10,7 @@ problem is the case's own.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,17 @@ def header(path: Path) -> tuple[str, int | None]:
     return expect, None if line == "any" else int(line)
 
 
+def fix_of(path: Path) -> str | None:
+    """The optional third header line `# fix: ...`: the fix the message must suggest."""
+    third = path.read_bytes().decode("utf-8", "replace").splitlines()[2]
+    return third.removeprefix("# fix: ") if third.startswith("# fix: ") else None
+
+
+def says(line: str, fragment: str) -> bool:
+    """The fragment occurs as whole words (so 'XXan influence' does not pass for 'an influence')."""
+    return re.search(r"(?<![A-Za-z])" + re.escape(fragment) + r"(?![A-Za-z])", line) is not None
+
+
 def problems_for(case: Path, tmp: Path) -> list[str]:
     data = tmp / "data"
     shutil.copytree(MINI, data)
@@ -57,9 +69,12 @@ def test_bad_input_gives_its_one_line_message(case: str, tmp_path: Path):
     expect, line = header(BAD / case)
     found = problems_for(BAD / case, tmp_path)
     place = f"case.yaml:{line}:" if line else "case.yaml"
-    hits = [p for p in found if expect in p and p.startswith(place)]
+    hits = [p for p in found if says(p, expect) and p.startswith(place)]
     assert hits, f"{case}: wanted {place} ... {expect!r}; got:\n" + "\n".join(found)
+    fix = fix_of(BAD / case)
+    assert fix is None or any(p.endswith(" — " + fix) for p in hits), f"{case}: fix {fix!r} not in {hits}"
     for p in found:
+        assert " — " in p and not p.endswith(" — "), f"every problem says how to fix it: {p}"
         assert "\n" not in p and len(p) < 600, f"not one short line: {p[:300]!r}"
         assert not p.startswith(("mini.yaml", "sources.yaml")), f"{case} blamed the valid fixture: {p}"
 
@@ -264,3 +279,12 @@ def test_consistent_data_has_no_culprits():
 
     records, _ = read_all(MINI, MINI)
     assert find_culprits(load_records(records), CFG.ontology) == []
+
+
+def test_lag_with_an_open_bound_stays_open():
+    """Influencer dated 2009; influenced only known from 2012 on (a stage to now):
+    least lag 2012 - 2009 = 3, greatest unknown (None), never a made-up number."""
+    from kg.build.dates import YearBounds, lag_bounds
+
+    assert lag_bounds(YearBounds(2009, 2009, "date"), YearBounds(2012, None, "stage")) == (3, None)
+    assert lag_bounds(YearBounds(None, 2010, "source bounds"), YearBounds(2012, 2012, "date")) == (2, None)
