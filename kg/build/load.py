@@ -84,7 +84,10 @@ class Context:
         if "date" in d:
             when = parse_when(d["date"])
             return when if isinstance(when, YearBounds) else YearBounds(when.year, when.year, "date")
-        if "start" in d:
+        if d.get("type") == "Stage":  # a stage is its interval: [start, end], open while it runs
+            lo, hi = self.stage_years.get(rec.id, (None, None))
+            return YearBounds(lo, hi, "date") if lo is not None else None
+        if "start" in d:  # anything else came about when it started
             y = parse_date(d["start"]).year
             return YearBounds(y, y, "date")
         spans = [self.stage_years[s] for s in self.stages.get(rec.id, []) if s in self.stage_years]
