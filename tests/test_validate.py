@@ -288,3 +288,40 @@ def test_lag_with_an_open_bound_stays_open():
 
     assert lag_bounds(YearBounds(2009, 2009, "date"), YearBounds(2012, None, "stage")) == (3, None)
     assert lag_bounds(YearBounds(None, 2010, "source bounds"), YearBounds(2012, 2012, "date")) == (2, None)
+
+
+def test_size_cap_boundary(tmp_path: Path):
+    """A file of exactly MAX_FILE_BYTES is read; one byte more is refused with the cap in MB."""
+    from kg.build.records import MAX_FILE_BYTES
+
+    f = tmp_path / "f.yaml"
+    f.write_bytes(b"#" * MAX_FILE_BYTES)
+    assert len(read_capped(f)) == MAX_FILE_BYTES
+    f.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    with pytest.raises(ValueError, match=r"^larger than 4 MB$"):
+        read_capped(f)
+    with pytest.raises(ValueError, match=r"^not a regular file \(a device, pipe or folder\)$"):
+        read_capped(Path("/dev/zero"))
+
+
+@pytest.mark.parametrize("lists, refused", [(9, False), (10, True)])
+def test_nesting_depth_boundary(lists: int, refused: bool, tmp_path: Path):
+    """Depth counts the document mapping (1), `records` (2), the record (3), then each list:
+    9 nested lists reach depth 12, the limit; 10 reach 13."""
+    from kg.build.records import read_file
+
+    f = tmp_path / "d.yaml"
+    f.write_text("records:\n- id: x\n  label: " + "[" * lists + "]" * lists + "\n")
+    _, problems = read_file(f, tmp_path)
+    assert any("nesting deeper than 12 levels" in str(p) for p in problems) is refused
+    if refused:
+        assert str(problems[0]).startswith("d.yaml:3: malformed YAML")
+
+
+def test_alias_is_reported_at_its_line(tmp_path: Path):
+    from kg.build.records import read_file
+
+    f = tmp_path / "a.yaml"
+    f.write_text("records:\n- id: x\n  type: City\n  label: &l Shenzhen\n  alt_labels: *l\n")
+    _, problems = read_file(f, tmp_path)
+    assert [str(p).split(" — ")[0] for p in problems] == ["a.yaml:5: malformed YAML: YAML aliases (*name) are not allowed"]
