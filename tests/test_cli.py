@@ -122,8 +122,10 @@ def test_new_city_scaffold_then_validate_lists_todos(data_copy: Path):
     assert again.returncode == 2 and "already exists" in again.stderr
     val = run("validate", str(data_copy))
     assert val.returncode == 1
-    assert "hangzhou.yaml:8: [hangzhou] field 'source': unknown document 'TODO-source-file.txt'" in val.stderr
-    assert "field 'start': 'TODO-YYYY' is not a date" in val.stderr
+    # the template's citation (line 17: its `doc:`) names no registered document yet; no stage is forced,
+    # since not every source divides a place's history into stages
+    assert "hangzhou.yaml:17: [hangzhou] field 'source': unknown document 'TODO-source-file.txt'" in val.stderr
+    assert "Stage" not in (data_copy / "hangzhou.yaml").read_text().split("records:")[1]
 
 
 def test_corrupt_build_is_a_one_line_error(tmp_path: Path):

@@ -18,7 +18,7 @@ from rdflib.term import Identifier
 
 from kg.build.dates import parse_date
 from kg.build.fields import CONCEPTS, FIELDS
-from kg.namespaces import EGOV, ID, RDF, RDFS, record_graph_iri
+from kg.namespaces import EGOV, ID, PROV, RDF, RDFS, record_graph_iri
 
 FACTS = Path(__file__).parent / "facts"
 CHECKS = [(f.stem, i, c) for f in sorted(FACTS.glob("*.yaml")) for i, c in enumerate(yaml.safe_load(f.read_text()))]
@@ -39,9 +39,29 @@ def expected_term(field: str, value: object):
     return f.predicate, value
 
 
+def check_influence(ds, want: dict) -> None:
+    """An influence the seed states: from, kind, to, basis, and (if given) a snippet of the quote that
+    states it, which must sit in the influence's own record graph."""
+    nodes = [n for n in ds.subjects(PROV.influencer, ID[want["from"]])
+             if (n, EGOV.influenced, ID[want["to"]]) in ds]
+    assert nodes, f"no influence from {want['from']} to {want['to']}"
+    kinds = {str(k).rpartition("kind-")[2] for n in nodes for k in ds.objects(n, EGOV.influenceKind)}
+    assert want["kind"] in kinds, kinds
+    node = next(n for n in nodes if (n, EGOV.influenceKind, CONCEPTS["kind"][want["kind"]]) in ds)
+    assert (node, EGOV.basis, CONCEPTS["basis"][want["basis"]]) in ds
+    graph = record_graph_iri(str(node).removeprefix(str(ID)))
+    quotes = [str(q) for c in ds.objects(graph, EGOV.citation) for q in ds.objects(c, EGOV.quote)]
+    assert quotes, "the influence carries no quote"
+    if "quote" in want:
+        assert any(want["quote"] in q for q in quotes), quotes
+
+
 @pytest.mark.parametrize("stem,i,check", CHECKS, ids=[f"{s}-{i}-{c['id']}-{c['field']}" for s, i, c in CHECKS])
 def test_fact(stem: str, i: int, check: dict, real_build):
     _, _, ds = real_build
+    if check["field"] == "influence":
+        check_influence(ds, check["expected"])
+        return
     subject = ID[check["id"]]
     pred, expected = expected_term(check["field"], check["expected"])
     graph = ds.graph(record_graph_iri(check["id"]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import Dataset
 
@@ -25,3 +27,28 @@ def test_wrong_link_makes_it_inconsistent(real_build):
     bad.graph(GRAPH["bad"]).add((ID["shenzhen"], EGOV.duringStage, ID["shanghai"]))
     with pytest.raises(InconsistentError):
         check_consistency(bad, cfg.ontology)
+
+
+def test_build_names_the_records_behind_an_inconsistency():
+    """The pipeline turns HermiT's bare "inconsistent" into the records behind it, with file and line
+    (regression: a wrong link used to fail in the reasoner with no file, line or record). The clash is
+    the one of test_validate's culprit test: a challenge whose responsible 'agency' is a platform."""
+    import pyoxigraph as ox
+
+    from kg.build.pipeline import check_reasoner, load_store
+    from kg.build.records import read_all
+    from kg.config import Config
+    from kg.errors import ValidationError
+    from kg.namespaces import record_graph_iri
+
+    mini = Path(__file__).resolve().parent / "fixtures" / "mini"
+    cfg = Config()
+    records, _ = read_all(mini, mini)
+    store = load_store(records, cfg.ontology)
+    store.add(ox.Quad(ox.NamedNode(str(ID["challenge-data-silos"])), ox.NamedNode(str(EGOV.responsibleAgency)),
+                      ox.NamedNode(str(ID["shenzhen-online-approval-platform"])),
+                      ox.NamedNode(str(record_graph_iri("challenge-data-silos")))))
+    with pytest.raises(ValidationError) as err:
+        check_reasoner(store, cfg)
+    assert sorted(p.record for p in err.value.problems) == ["challenge-data-silos", "shenzhen-online-approval-platform"]
+    assert all(p.file.endswith("mini.yaml") and p.line for p in err.value.problems)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset
+from rdflib import Dataset, URIRef
 
 from kg import fileio
 from kg.build.load import ox_dataset, record_quads
@@ -28,7 +28,7 @@ from kg.build.records import Record, read_all
 from kg.build.shapes import check_store
 from kg.build.validate import check_structure
 from kg.config import Config
-from kg.errors import UsageError, ValidationError
+from kg.errors import InconsistentError, UsageError, ValidationError
 from kg.namespaces import EGOV, ONTOLOGY_GRAPH, PREFIXES
 
 STORE_DIR = "store"  # build/store/: the persistent Oxigraph store
@@ -152,6 +152,38 @@ def store_build_id(store_dir: Path) -> str | None:
         return None
 
 
+def check_reasoner(store: ox.Store, cfg: Config) -> ReasonReport:
+    """HermiT; if it objects, name the records behind the inconsistency (file and line) instead of
+    a bare "inconsistent": the record graphs are re-checked in halves (kg.build.culprit)."""
+    try:
+        return check_store_consistency(store)
+    except InconsistentError as exc:
+        from kg.build.culprit import find_culprits
+
+        data = Dataset(default_union=True)
+        for q in store.quads_for_pattern(None, None, None, None):
+            if q.graph_name != ox.NamedNode(str(ONTOLOGY_GRAPH)):
+                data.graph(URIRef(q.graph_name.value)).add(
+                    tuple(_to_rdflib(t) for t in (q.subject, q.predicate, q.object)))  # type: ignore[arg-type]
+        problems = find_culprits(data, cfg.ontology)
+        if not problems:
+            raise
+        raise ValidationError(problems, "reasoner") from exc
+
+
+def _to_rdflib(term: object) -> object:
+    from rdflib import BNode, Literal
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    lit: ox.Literal = term  # type: ignore[assignment]
+    if lit.language:
+        return Literal(lit.value, lang=lit.language)
+    return Literal(lit.value, datatype=URIRef(lit.datatype.value))
+
+
 def build(cfg: Config | None = None) -> tuple[BuildReport, Dataset]:
     """Validate, load, reason; write build/egov.trig, build/egov.ttl and build/store/.
 
@@ -171,7 +203,7 @@ def build(cfg: Config | None = None) -> tuple[BuildReport, Dataset]:
     check_loaded(store, cfg)
     secs["shacl"] = time.perf_counter() - t
     t = time.perf_counter()
-    reason = check_store_consistency(store) if cfg.reason else None
+    reason = check_reasoner(store, cfg) if cfg.reason else None
     secs["hermit"] = time.perf_counter() - t
     if reason is not None and reason.sampled:
         warnings.append(reason.describe())
