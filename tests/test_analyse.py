@@ -103,3 +103,16 @@ def test_analyse_table_command_says_whether_it_agrees(mini_build):
     res = CliRunner().invoke(app, ["analyse", "--out", str(cfg.out)], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     assert "shenzhen: AGREES with the source's levels" in res.stdout
+
+
+def test_an_analysts_subclass_counts_in_its_subsystem(tmp_path):
+    """tests/workbench.py adds egov:CityInformationSystem below InformationSystem and one stage-2
+    system of that class to the mini fixture: stage 2 then has 3 social/technical elements (the
+    reform, the centre and the new system) and the system is technical, found through the ontology."""
+    from tests.workbench import make_workbench
+
+    cfg, store = make_workbench(tmp_path)
+    res = analyse(store, cfg.queries)
+    assert _stage(res, 2).elements == 3
+    g = to_networkx(store.dataset)
+    assert g.nodes["shenzhen-electronic-bidding-system"]["subsystem"] == "technical"

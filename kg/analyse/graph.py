@@ -6,20 +6,18 @@ analytics, so both see the same nodes with the same attributes.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import networkx as nx
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg.build.fields import INFLUENCE_KINDS
 from kg.namespaces import EGOV, ID, PROV, RDF, RDFS, SKOS
 
-SUBSYSTEM_OF_CLASS = {
-    "technical": {"KeyTechnology", "Infrastructure", "InformationSystem", "Platform", "MobileApp", "Portal",
-                  "SocialMediaAccount", "Channel", "Technology"},
-    "social": {"Agency", "Government", "StructuralReform", "ProcessReform", "Initiative", "Reform", "Plan",
-               "Measures", "Regulation", "Notice", "Framework", "PolicyDocument", "AgencyChange",
-               "Establishment", "Merger", "Restructuring"},
-    "contextual": {"ContextualFactor"},
-}
+# The subsystem of a class comes from the ontology (its superclasses), never from a list of names, so a
+# subclass an analyst adds (say, of InformationSystem) lands in the right subsystem everywhere.
+SUBSYSTEM_ROOTS = {EGOV.TechnicalElement: "technical", EGOV.SocialElement: "social",
+                   EGOV.ContextualFactor: "contextual"}
 HIDDEN_CLASSES = {"SourceDocument", "CitedWork"}
 # Triples the loader derives from an Influence node: the node itself becomes one edge instead.
 DERIVED = {RDF.type, PROV.qualifiedInfluence, PROV.wasInfluencedBy, PROV.influencer, EGOV.influenced,
@@ -34,18 +32,38 @@ def local(iri: object) -> str:
     return s
 
 
-def subsystem_of(cls: str, explicit: str | None = None) -> str:
+def class_subsystems(ontology: Graph) -> dict[str, str]:
+    """Local class name -> subsystem, for every egov class under one of the subsystem roots."""
+    out: dict[str, str] = {}
+    for root, name in SUBSYSTEM_ROOTS.items():
+        for cls in ontology.transitive_subjects(RDFS.subClassOf, root):
+            out.setdefault(local(cls), name)
+    return out
+
+
+@lru_cache(maxsize=4)
+def _project_subsystems(ontology: str) -> dict[str, str]:
+    return class_subsystems(Graph().parse(ontology, format="turtle"))
+
+
+def subsystem_of(cls: str, explicit: str | None = None, classes: dict[str, str] | None = None) -> str:
+    """The record's own `subsystem` if it gives one, else its class's (from the project's ontology)."""
     if explicit:
         return explicit
-    for name, classes in SUBSYSTEM_OF_CLASS.items():
-        if cls in classes:
-            return name
-    return "other"
+    if classes is None:
+        from kg.config import Config
+
+        classes = _project_subsystems(str(Config().ontology))
+    return classes.get(cls, "other")
 
 
 def to_networkx(ds: Dataset, include_hidden: bool = False) -> nx.MultiDiGraph:
     """Entities (records) as nodes with label, type, subsystem, year; links as edges."""
     g = nx.MultiDiGraph()
+    onto = Graph()
+    for t in ds.triples((None, RDFS.subClassOf, None)):  # only the ontology graph has these
+        onto.add(t)
+    classes = class_subsystems(onto) if len(onto) else None
     for _, _, ent in ds.triples((None, EGOV.describes, None)):
         cls = local(next(iter(ds.objects(ent, RDF.type)), ""))
         if cls == "Influence" or (cls in HIDDEN_CLASSES and not include_hidden):
@@ -53,7 +71,7 @@ def to_networkx(ds: Dataset, include_hidden: bool = False) -> nx.MultiDiGraph:
         sub = ds.value(ent, EGOV.subsystem)
         year = ds.value(ent, EGOV.year)
         g.add_node(local(ent), label=str(ds.value(ent, RDFS.label) or local(ent)), type=cls,
-                   subsystem=subsystem_of(cls, local(sub) if sub else None),
+                   subsystem=subsystem_of(cls, local(sub) if sub else None, classes),
                    year=int(year) if isinstance(year, Literal) else None,
                    places=sorted(local(p) for p in ds.objects(ent, EGOV.inPlace)),
                    stages=sorted(local(p) for p in ds.objects(ent, EGOV.duringStage)))
