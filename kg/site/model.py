@@ -82,6 +82,11 @@ class Citation:
     disputed: bool = False
     note: str = ""
     refs: list[tuple[str, str]] = field(default_factory=list)  # (cited work id, label)
+    supports: list[str] = field(default_factory=list)  # predicate IRIs its quote states; empty: the whole record
+
+    def states(self, predicate: str) -> bool:
+        """Whether this citation's quote is what supports statements of `predicate` (egov:supports)."""
+        return not self.supports or predicate in self.supports
 
 
 @dataclass
@@ -92,6 +97,7 @@ class Fact:
     label: str
     value: str
     target: str | None = None  # entity id when the value is an entity of the graph
+    stated_by: str | None = None  # the record whose graph holds the statement (its citations support it)
 
 
 @dataclass
@@ -208,8 +214,10 @@ def entity_id(term: object) -> str | None:
 def read_model(ds: Dataset, ontology: Path | None = None) -> SiteModel:
     """Read every described entity, its facts, links and citations from the dataset."""
     by_subject: dict[URIRef, list[tuple[URIRef, object]]] = defaultdict(list)
+    graph_of: dict[tuple[object, object, object], object] = {}  # which record graph states a triple
     for s, p, o, _g in ds.quads((None, None, None, None)):
         by_subject[s].append((p, o))  # type: ignore[index]
+        graph_of.setdefault((s, p, o), _g)
     onto = Graph()
     if ontology is not None and Path(ontology).exists():
         onto.parse(ontology, format="turtle")
@@ -221,6 +229,7 @@ def read_model(ds: Dataset, ontology: Path | None = None) -> SiteModel:
         return next((o for pp, o in by_subject.get(s, []) if pp == p), None)
 
     graphs = {o: s for s, ps in by_subject.items() for p, o in ps if p == EGOV.describes}
+    owner = {g: entity_id(ent) for ent, g in graphs.items()}
     entities: dict[str, Entity] = {}
     for ent, g in graphs.items():
         eid = entity_id(ent)
@@ -253,14 +262,17 @@ def read_model(ds: Dataset, ontology: Path | None = None) -> SiteModel:
             if p in _NOT_FACTS:
                 continue
             tid = entity_id(o)
+            by = owner.get(graph_of.get((ent, p, o)))
+            by = by if by in entities else None
             if tid in entities:
-                facts.append(Fact(str(p), labels.get(str(p), local(p)), entities[tid].label, tid))
+                facts.append(Fact(str(p), labels.get(str(p), local(p)), entities[tid].label, tid, by))
                 if tid != eid:
-                    entities[tid].incoming.append(Fact(str(p), labels.get(str(p), local(p)), entities[eid].label, eid))
+                    entities[tid].incoming.append(Fact(str(p), labels.get(str(p), local(p)), entities[eid].label, eid, by))
             elif isinstance(o, URIRef):
-                facts.append(Fact(str(p), labels.get(str(p), local(p)), labels.get(str(o), local(o).rpartition("#")[2])))
+                facts.append(Fact(str(p), labels.get(str(p), local(p)), labels.get(str(o), local(o).rpartition("#")[2]),
+                                  None, by))
             else:
-                facts.append(Fact(str(p), labels.get(str(p), local(p)), str(o)))
+                facts.append(Fact(str(p), labels.get(str(p), local(p)), str(o), None, by))
     for e in entities.values():
         e.facts.sort(key=lambda f: (f.label.casefold(), f.value.casefold()))
         e.incoming.sort(key=lambda f: (f.label.casefold(), f.value.casefold()))
@@ -302,7 +314,8 @@ def _citation(c: URIRef, by_subject: dict, labels: dict[str, str], one) -> Citat
                     document_file=_text(one(doc, DCTERMS.identifier)) if doc is not None else "",
                     section=_text(one(c, EGOV.section)), quote=_text(one(c, EGOV.quote)),
                     confidence=labels.get(str(conf), local(conf).rpartition("#")[2]) if conf is not None else "confident",
-                    disputed=str(one(c, EGOV.disputed)).lower() == "true", note=_text(one(c, RDFS.comment)), refs=refs)
+                    disputed=str(one(c, EGOV.disputed)).lower() == "true", note=_text(one(c, RDFS.comment)), refs=refs,
+                    supports=sorted(str(o) for p, o in by_subject.get(c, []) if p == EGOV.supports))
 
 
 def _effective_places_and_stages(entities: dict[str, Entity], by_subject: dict) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from kg.namespaces import DCTERMS, EGOV, RDF, SKOS
 from kg.site.html import entity_href, esc, kind_badge, link, page, write
 from kg.site.model import FAMILIES, Citation, Entity, SiteModel
 from kg.site.network import NET_SCRIPTS, net_head, view_body, view_spec
@@ -64,10 +65,16 @@ def citation_html(c: Citation, model: SiteModel, root: str, n: int) -> str:
                         for rid, label in c.refs)
         refs = f'<div class="small">Cited works (the primary sources behind the claim):<ul>{items}</ul></div>'
     note = f'<p class="small muted">Note: {esc(c.note)}</p>' if c.note else ""
-    return (f'<div class="source"><div><strong>Source {n}:</strong> {doc}'
+    states = ""
+    if c.supports:
+        names = ", ".join(esc("kind" if p == str(RDF.type) else model.label_of(p)) for p in c.supports)
+        states = f'<div class="small">States: {names}</div>'
+    else:
+        states = '<div class="small">States: the whole record</div>'
+    return (f'<div class="source" id="source-{n}"><div><strong>Source {n}:</strong> {doc}'
             f'{f" <code>{esc(c.document_file)}</code>" if c.document_file else ""}, section {esc(c.section)}'
             f' <span class="muted">(confidence: {conf})</span></div>'
-            f'<blockquote class="quote">“{esc(c.quote)}”</blockquote>{note}{refs}</div>')
+            f'<blockquote class="quote">“{esc(c.quote)}”</blockquote>{states}{note}{refs}</div>')
 
 
 def _facts_table(rows: list[tuple[str, str]], head: tuple[str, str]) -> str:
@@ -75,6 +82,54 @@ def _facts_table(rows: list[tuple[str, str]], head: tuple[str, str]) -> str:
         return ""
     body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     return f"<table><thead><tr><th>{esc(head[0])}</th><th>{esc(head[1])}</th></tr></thead><tbody>{body}</tbody></table>"
+
+
+def fact_support(e: Entity, model: SiteModel, predicate: str, stated_by: str | None, root: str) -> tuple[tuple, str]:
+    """The quote(s) behind one fact, as (sort key, HTML): the record's own citations that state this
+    property (egov:supports; a citation without it supports the whole record), or, for a statement made
+    in another record (an influence, a link written on the other side), that record's quotes."""
+    if stated_by is None:
+        return (9999,), '<span class="muted">derived by the build (no quote of its own)</span>'
+    other = stated_by != e.id
+    rec = model.entities[stated_by] if other else e
+    nums = [i for i, c in enumerate(rec.citations, start=1) if c.states(predicate)] or \
+        ([i for i, _ in enumerate(rec.citations, start=1)] if other else [])
+    if not nums:
+        return (9998,), '<span class="muted">no quote names this property</span>'
+    cites = []
+    for i in nums:
+        c = rec.citations[i - 1]
+        where = (f'<a href="#source-{i}">Source {i}</a>' if not other
+                 else f'{link(entity_href(root, stated_by), rec.label)}, source {i}')
+        cites.append(f'<div class="support">{where}: <q>{esc(c.quote)}</q></div>')
+    return ((1000 + len(e.citations), stated_by, *nums) if other else tuple(nums)), "".join(cites)
+
+
+def facts_with_quotes(e: Entity, model: SiteModel, root: str) -> str:
+    """Facts first, each with the quote that supports it; consecutive facts stated by the same quotes share
+    one cell, so a record with a single source shows its quote once."""
+    rows: list[tuple[tuple, str, str, str]] = []
+    for pred, label, value in ((str(RDF.type), "kind", e.type_label), (str(EGOV.date), "date", e.date),
+                               (str(EGOV.startDate), "start", e.start), (str(EGOV.endDate), "end", e.end),
+                               (str(SKOS.altLabel), "also called", "; ".join(e.alt_labels))):
+        if value:
+            key, cell = fact_support(e, model, pred, e.id, root)
+            rows.append((key, esc(label), esc(value), cell))
+    for f in e.facts:
+        key, cell = fact_support(e, model, f.predicate, f.stated_by, root)
+        rows.append((key, esc(f.label), _entity_link(model, f.target, root) if f.target else esc(f.value), cell))
+    if not rows:
+        return ""
+    rows.sort(key=lambda r: r[0])
+    body = []
+    for i, (_, k, v, cell) in enumerate(rows):
+        if i and cell == rows[i - 1][3]:
+            body.append(f"<tr><th>{k}</th><td>{v}</td></tr>")
+            continue
+        span = next((j for j in range(i + 1, len(rows)) if rows[j][3] != cell), len(rows)) - i
+        body.append(f'<tr><th>{k}</th><td>{v}</td><td class="quote-cell" rowspan="{span}">{cell}</td></tr>')
+    return ('<table class="facts"><thead><tr><th>property</th><th>value</th><th>the quote that states it</th></tr>'
+            f'</thead><tbody>{"".join(body)}</tbody></table>')
 
 
 def ego_positions(ego: nx.MultiDiGraph, node: str, spacing: float = 75.0) -> dict[str, tuple[float, float]]:
@@ -109,13 +164,15 @@ def entity_page(e: Entity, model: SiteModel, g: nx.MultiDiGraph,
     if e.alt_labels:
         parts.append(f'<p class="muted">Also called: {esc("; ".join(e.alt_labels))}</p>')
     if e.description:
-        parts.append(f"<p>{esc(e.description)}</p>")
+        nums = [i for i, c in enumerate(e.citations, start=1) if c.states(str(DCTERMS.description))]
+        where = ", ".join(f'<a href="#source-{i}">source {i}</a>' for i in nums)
+        parts.append(f"<p>{esc(e.description)}"
+                     f'{f" <span class=small>(stated in {where})</span>" if where else ""}</p>')
     if e.note:
         parts.append(f'<p class="small muted">Curator\'s note: {esc(e.note)}</p>')
-    facts = [(esc(f.label), _entity_link(model, f.target, root) if f.target else esc(f.value)) for f in e.facts]
-    dates = [(esc(k), esc(v)) for k, v in (("date", e.date), ("start", e.start), ("end", e.end)) if v]
-    if dates or facts:
-        parts.append('<h2 id="facts">Facts</h2>' + _facts_table(dates + facts, ("property", "value")))
+    facts = facts_with_quotes(e, model, root)
+    if facts:
+        parts.append('<h2 id="facts">Facts</h2>' + facts)
     incoming = [(esc(f.label), _entity_link(model, f.target or "", root)) for f in e.incoming]
     if incoming:
         parts.append(f'<h2 id="linked">Linked from ({len(incoming)})</h2>'
