@@ -41,6 +41,16 @@ def citation_iri(record_id: str, n: int) -> URIRef:
     return GRAPH[f"{record_id}/citation/{n}"]
 
 
+def local(iri: object) -> str:
+    """A record id or ontology term without its namespace (other IRIs unchanged): the short form
+    every table, network and page shows."""
+    s = str(iri)
+    for prefix in (str(ID), str(EGOV)):
+        if s.startswith(prefix):
+            return s[len(prefix):]
+    return s
+
+
 def graph_id(g: object) -> object:
     """The graph name of a quad's 4th element. Dataset.quads() yields a Graph for
     some stores and the bare identifier for others (oxrdflib), so every copy of
@@ -51,5 +61,5 @@ def graph_id(g: object) -> object:
 __all__ = [
     "BASE", "EGOV", "ID", "GRAPH", "ORG", "CV", "PROV", "TIME", "SKOS", "DCTERMS",
     "RDF", "RDFS", "OWL", "XSD", "URIRef", "ONTOLOGY_GRAPH", "PREFIXES",
-    "entity_iri", "record_graph_iri", "citation_iri", "graph_id",
+    "entity_iri", "record_graph_iri", "citation_iri", "graph_id", "local",
 ]

@@ -12,7 +12,7 @@ import networkx as nx
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg.build.fields import INFLUENCE_KINDS
-from kg.namespaces import EGOV, ID, PROV, RDF, RDFS, SKOS
+from kg.namespaces import EGOV, ID, PROV, RDF, RDFS, SKOS, local
 
 # The subsystem of a class comes from the ontology (its superclasses), never from a list of names, so a
 # subclass an analyst adds (say, of InformationSystem) lands in the right subsystem everywhere.
@@ -22,14 +22,6 @@ HIDDEN_CLASSES = {"SourceDocument", "CitedWork"}
 # Triples the loader derives from an Influence node: the node itself becomes one edge instead.
 DERIVED = {RDF.type, PROV.qualifiedInfluence, PROV.wasInfluencedBy, PROV.influencer, EGOV.influenced,
            *(k.shortcut for k in INFLUENCE_KINDS.values())}
-
-
-def local(iri: object) -> str:
-    s = str(iri)
-    for ns in (str(ID), str(EGOV)):
-        if s.startswith(ns):
-            return s[len(ns):]
-    return s
 
 
 def class_subsystems(ontology: Graph) -> dict[str, str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from kg.namespaces import EGOV, ID
+from kg.namespaces import local
 from kg.store.embedded import Store
 
 # How much a hit in each field counts: a name beats a description beats a quote.
@@ -93,14 +93,6 @@ def _citation_order(c: object) -> tuple[str, int]:
     return (head, int(n) if n.isdigit() else 0)
 
 
-def _local(iri: object) -> str:
-    s = str(iri)
-    for ns in (str(ID), str(EGOV)):
-        if s.startswith(ns):
-            return s[len(ns):]
-    return s
-
-
 def find(store: Store, text: str, *, types: set[URIRef] | None = None, places: set[URIRef] | None = None,
          limit: int = 20) -> list[Hit]:
     """Entities whose names, descriptions or quotes match `text`, best first.
@@ -112,7 +104,7 @@ def find(store: Store, text: str, *, types: set[URIRef] | None = None, places: s
     for row in store.select(_ENTITIES).as_dicts():
         e = entities.setdefault(str(row["entity"]), {"label": str(row["label"]), "types": set(), "texts": []})
         e["types"].add(row["type"])
-        e["typeLabel"] = str(row["typeLabel"] or _local(row["type"]))
+        e["typeLabel"] = str(row["typeLabel"] or local(row["type"]))
         e["texts"].append(("label", str(row["label"])))
     # Quotes in citation order (citation/1 first), so ties go to the record's main citation.
     for row in sorted(store.select(_TEXTS).as_dicts(), key=lambda r: _citation_order(r["c"])):
@@ -143,7 +135,7 @@ def find(store: Store, text: str, *, types: set[URIRef] | None = None, places: s
             continue
         if not quote:
             quote = next((v for f, v in e["texts"] if f == "quote"), "")
-        hits.append(Hit(_local(iri), e["label"], e["typeLabel"], round(best, 3), matched,
-                        sorted(_local(p) for p in pl), sorted(_local(s) for s in st), quote))
+        hits.append(Hit(local(iri), e["label"], e["typeLabel"], round(best, 3), matched,
+                        sorted(local(p) for p in pl), sorted(local(s) for s in st), quote))
     hits.sort(key=lambda h: (-h.score, len(h.label), h.id))
     return hits[:limit]
