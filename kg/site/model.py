@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from kg.analyse.graph import HIDDEN_CLASSES, local, subsystem_of
+from kg.analyse.graph import HIDDEN_CLASSES, class_subsystems, local, subsystem_of
 from kg.namespaces import DCTERMS, EGOV, ID, PROV, RDF, RDFS, SKOS, TIME
 
 
@@ -58,9 +59,33 @@ _FAMILY_OF_CLASS = {c: f.name for f in FAMILIES for c in f.classes}
 OTHER_FAMILY = "event"
 
 
-def family_of(cls: str) -> str:
-    """The family (shape, filter) of an ontology class; unknown classes fall in with events."""
-    return _FAMILY_OF_CLASS.get(cls, OTHER_FAMILY)
+def class_parents(ontology: Graph) -> dict[str, tuple[str, ...]]:
+    """Local class name -> its direct superclasses' local names."""
+    return {local(c): tuple(local(o) for o in ontology.objects(c, RDFS.subClassOf))
+            for c in set(ontology.subjects(RDFS.subClassOf, None))}
+
+
+@lru_cache(maxsize=4)
+def _project_parents(ontology: str) -> dict[str, tuple[str, ...]]:
+    return class_parents(Graph().parse(ontology, format="turtle"))
+
+
+def family_of(cls: str, parents: dict[str, tuple[str, ...]] | None = None) -> str:
+    """The family (shape, filter) of an ontology class: its own, else its nearest superclass's (so an
+    analyst's new subclass is drawn like its parent); classes outside every family fall in with events."""
+    if parents is None:
+        from kg.config import Config
+
+        parents = _project_parents(str(Config().ontology))
+    todo, seen = [cls], set()
+    while todo:
+        c = todo.pop(0)
+        if c in _FAMILY_OF_CLASS:
+            return _FAMILY_OF_CLASS[c]
+        if c not in seen:
+            seen.add(c)
+            todo += parents.get(c, ())
+    return OTHER_FAMILY
 
 
 # Predicates shown elsewhere on the page (title, dates, sources), not in the facts table.
@@ -224,6 +249,8 @@ def read_model(ds: Dataset, ontology: Path | None = None) -> SiteModel:
     labels, defs = ontology_annotations(onto)
     if not labels:  # the dataset carries the ontology in graph:ontology
         labels, defs = ontology_annotations(ds)
+    classes = class_subsystems(onto) if len(onto) else None  # an analyst's subclass in its parent's subsystem
+    parents = class_parents(onto) if len(onto) else None
 
     def one(s: URIRef, p: URIRef) -> object:
         return next((o for pp, o in by_subject.get(s, []) if pp == p), None)
@@ -240,7 +267,7 @@ def read_model(ds: Dataset, ontology: Path | None = None) -> SiteModel:
         year = one(ent, EGOV.year)
         num = one(ent, EGOV.stageNumber)
         e = Entity(id=eid, label=_text(one(ent, RDFS.label)) or eid, type=cls, type_label=labels.get(str(EGOV[cls]), cls),
-                   subsystem=subsystem_of(cls, local(sub) if sub else None), family=family_of(cls),
+                   subsystem=subsystem_of(cls, local(sub) if sub else None, classes), family=family_of(cls, parents),
                    date=_text(one(ent, EGOV.date)) or None, start=_text(one(ent, EGOV.startDate)) or None,
                    end=_text(one(ent, EGOV.endDate)) or None,
                    year=int(year) if isinstance(year, Literal) else None,
