@@ -31,7 +31,7 @@ from kg.site.compare import write_compare
 from kg.site.fold import fold
 from kg.site.html import esc, family_legend, link, page, write
 from kg.site.model import FAMILIES, SiteModel, read_model
-from kg.site.network import render_view, view_spec, vis_asset
+from kg.site.network import overview_clusters, render_view, view_spec, vis_asset
 from kg.site.pages import write_entity_pages
 from kg.site.pages_ontology import write_ontology_page
 from kg.site.pages_query import run_library, write_query_pages
@@ -98,7 +98,7 @@ def write_views(out: Path, g: nx.MultiDiGraph, model: SiteModel) -> list[str]:
     """graph/all.html, one view per place and per stage, and views.html listing them."""
     written = []
     write(out / "graph" / "all.html", render_view(
-        view_spec(g, model, root="../"), "The whole graph", root="../", model=model,
+        overview_clusters(view_spec(g, model, root="../"), model), "The whole graph", root="../", model=model,
         intro=f'<p class="small">Every entity of the graph ({g.number_of_nodes()}) and every link between them.</p>'))
     written.append("graph/all.html")
     places: dict[str, set[str]] = {}

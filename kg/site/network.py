@@ -217,6 +217,39 @@ def view_spec(g: nx.MultiDiGraph, model: SiteModel | None = None, *, root: str |
     return {"nodes": nodes, "edges": edges, "positioned": bool(positions)}
 
 
+def overview_clusters(spec: dict, model: SiteModel | None = None, min_size: int = 3) -> dict:
+    """Group the whole graph by place for its overview: every node except stages goes into the cluster of
+    the place it belongs to with the most records (a district's records into their city's), records with no
+    place into one more cluster; stages stay visible, so the overview is places and stages. The page draws
+    each cluster as one node at its place's position and opens it on click (netview.js)."""
+    members: dict[str, int] = {}
+    for n in spec["nodes"]:
+        for p in n["places"]:
+            members[p] = members.get(p, 0) + 1
+    groups: dict[str, list[dict]] = {}
+    for n in spec["nodes"]:
+        if n["family"] == "stage":
+            continue
+        home = max(n["places"], key=lambda p: (members[p], p)) if n["places"] else "no-place"
+        groups.setdefault(home, []).append(n)
+    ents = model.entities if model else {}
+    clusters = []
+    for gid, ns in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        if len(ns) < min_size:
+            continue
+        for n in ns:
+            n["cluster"] = gid
+        anchor = next((n for n in ns if n["id"] == gid and "x" in n), None)
+        xs = [n["x"] for n in ns if "x" in n]
+        ys = [n["y"] for n in ns if "y" in n]
+        x, y = ((anchor["x"], anchor["y"]) if anchor else
+                (round(sum(xs) / len(xs), 1), round(sum(ys) / len(ys), 1)) if xs else (0.0, 0.0))
+        label = ents[gid].label if gid in ents else "No place named"
+        clusters.append({"id": gid, "label": label, "count": len(ns), "x": x, "y": y})
+    spec["clusters"] = clusters
+    return spec
+
+
 def _options(values: list[tuple[str, str]], element_id: str, what: str) -> str:
     if not values:
         return ""
@@ -244,15 +277,25 @@ def view_body(spec: dict, title: str, intro: str = "", model: SiteModel | None =
              f'<p id="search-status" class="small muted"></p>'
              f'<fieldset><legend>Kind (shape)</legend>{boxes}</fieldset>'
              f'{_options(named(places), "place-filter", "Place")}{_options(named(stages), "stage-filter", "Stage")}'
-             f'<p><button type="button" id="reset-filters">Show all</button></p>'
+             f'<p><button type="button" id="reset-filters">Show all</button></p>{overview_buttons(spec)}'
              f'<div id="selected"></div>'
              f'<p class="small"><strong>Colour = subsystem</strong></p><ul class="small">{colours}</ul>'
              f'<p class="small muted">Hover a node for its source and quote; drag to pan, scroll to zoom.</p>')
     cls = "view embedded" if embedded else "view"
     block = json_block("egov-view", spec) if data else ""
     return (f'<div class="{cls}"><aside class="panel">{panel}</aside>'
-            f'<div id="net" role="img" aria-label="{esc(title)}: network; the same nodes are listed below"></div></div>'
+            f'<div id="net" role="application" tabindex="0" aria-label="{esc(title)}: network (arrow keys pan, + and - '
+            f'zoom); the same nodes are listed below, each selects its node"></div></div>'
             f"{block}{node_list(spec)}")
+
+
+def overview_buttons(spec: dict) -> str:
+    """Controls of the overview (only on a page whose spec has clusters)."""
+    if not spec.get("clusters"):
+        return ""
+    return ('<p class="small">The graph opens as an overview: one node per place (click it to open it) and the '
+            'stages.</p><p><button type="button" id="overview">Overview: places and stages</button> '
+            '<button type="button" id="open-all">Open every place</button></p>')
 
 
 def node_list(spec: dict) -> str:
@@ -264,8 +307,11 @@ def node_list(spec: dict) -> str:
     for f in FAMILIES:
         ns = sorted(by_fam.get(f.name, []), key=lambda n: n["fullLabel"].casefold())
         if ns:
-            items = "".join(f'<li><a href="{esc(n["url"])}">{esc(n["fullLabel"])}</a></li>' if n.get("url")
-                            else f'<li>{esc(n["fullLabel"])}</li>' for n in ns)
+            items = "".join(
+                f'<li><a class="pick" href="#{esc(n["id"])}" title="Select it in the network above">'
+                f'{esc(n["fullLabel"])}</a>'
+                f'{f""" · <a href="{esc(n["url"])}" class="small">its page</a>""" if n.get("url") else ""}</li>'
+                for n in ns)
             parts.append(f'<h3>{esc(f.label)} ({len(ns)})</h3><ul class="entities small">{items}</ul>')
     return (f'<details class="node-list pad"><summary>The {len(spec["nodes"])} nodes of this network as a list'
             f'</summary>{"".join(parts)}</details>')

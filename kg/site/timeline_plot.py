@@ -211,7 +211,8 @@ def timeline_page(tl: Timeline, fig: go.Figure, model: SiteModel, images: list[s
             "lag. Hover for the source and quote, click to open a record.</p>"
             f'<p>For papers: {downloads or esc(note)}</p>'
             f'<div id="timeline" class="timeline-plot" role="img" aria-label="{esc(tl.label)} timeline; the same '
-            f'records are in the tables below"></div>{json_block("egov-figure", spec)}'
+            f'records are in the tables below"></div><p id="labels-hidden" class="small muted" aria-live="polite"></p>'
+            f'{json_block("egov-figure", spec)}'
             + (f"<h2>Stages</h2><ol>{stages}</ol>" if stages else "")
             + f'<h2>Influences ({len(tl.influences) + len(tl.elsewhere)})</h2>'
             + (f'<div class="scroll"><table id="influences"><thead>{head}</thead><tbody>{infs}</tbody></table></div>'
