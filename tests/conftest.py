@@ -1,4 +1,11 @@
-"""Shared fixtures: the real graph built once per session, and the small fixture graph."""
+"""Shared fixtures: the real graph built once per session, and the small fixture graph.
+
+Shared helper functions (running the command, free ports, the hostile label) are in tests/helpers.py.
+Marks follow from what a test needs: a test that uses a fixture in MARKS_BY_FIXTURE gets its marks
+here, so a new test is marked without anyone remembering to; a test that starts a server or a
+browser itself carries the mark in its own file. The quick subset (README, Development) is
+`pytest -m "not slow and not browser and not endpoint"`.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +21,24 @@ from kg.store import EmbeddedStore, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
+
+MARKS_BY_FIXTURE: dict[str, tuple[str, ...]] = {
+    "real_build": ("slow", "reasoner"),  # all of data/ with SHACL and HermiT: the longest set-up of the suite
+    "mini_build": ("reasoner",),         # the 15-record fixture with HermiT: a few seconds
+    "mini_out": ("reasoner",),           # tests/test_cli.py: the same, through `egovkg build`
+    "browser": ("browser",),             # tests/test_site_browser.py, test_site_student.py: Chromium
+    "server": ("endpoint",),             # tests/test_endpoint.py: Virtuoso for the sample graphs
+    "real_server": ("endpoint",),        # tests/test_endpoint.py: Virtuoso for the real graph
+    "vt": ("endpoint",),                 # tests/test_publish.py: Virtuoso for the manifest tests
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the fixtures it uses, directly or through other fixtures."""
+    for item in items:
+        for name in getattr(item, "fixturenames", ()):
+            for mark in MARKS_BY_FIXTURE.get(name, ()):
+                item.add_marker(mark)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""The egovkg command end to end, through subprocess, on real and fixture data."""
+"""The egovkg command end to end on real and fixture data: in this process through CliRunner
+(`invoke`), and as `python -m kg` where the test is about what a shell sees (`run_kg`)."""
 
 from __future__ import annotations
 
@@ -6,26 +7,18 @@ import csv
 import io
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from kg.cli.main import app
-
-ROOT = Path(__file__).resolve().parent.parent
-MINI = ROOT / "tests" / "fixtures" / "mini"
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, timeout=600, cwd=ROOT)
+from tests.helpers import MINI, ROOT, invoke, run_kg
 
 
 @pytest.fixture(scope="module")
 def mini_out(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("cli")
-    res = run("build", "--data", str(MINI), "--out", str(out))
+    res = invoke("build", "--data", str(MINI), "--out", str(out))
     assert res.returncode == 0, res.stderr
     assert "HermiT: consistent" in res.stdout and "ProcessReform" in res.stdout
     return out
@@ -38,22 +31,22 @@ def test_build_writes_trig_and_turtle(mini_out: Path):
 
 
 def test_query_csv_and_json(mini_out: Path):
-    res = run("query", "reforms-by-stage", "--out", str(mini_out), "--format", "csv")
+    res = invoke("query", "reforms-by-stage", "--out", str(mini_out), "--format", "csv")
     assert res.returncode == 0, res.stderr
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
     assert [r["reformLabel"] for r in rows] == ["Administrative approval process reform"]
     assert rows[0]["date"] == "2009-05"
-    res = run("query", "reforms-by-stage", "--out", str(mini_out), "--format", "json")
+    res = invoke("query", "reforms-by-stage", "--out", str(mini_out), "--format", "json")
     data = json.loads(res.stdout)
     assert data["head"]["vars"][0] == "stageNumber"
     assert data["results"]["bindings"][0]["reformLabel"]["value"] == "Administrative approval process reform"
 
 
 def test_query_parameter_is_bound_not_pasted(mini_out: Path):
-    ok = run("query", "sources-for-entity", "-p", "entity=shenzhen-approval-process-reform",
+    ok = invoke("query", "sources-for-entity", "-p", "entity=shenzhen-approval-process-reform",
              "--out", str(mini_out), "-f", "tsv")
     assert ok.returncode == 0 and "from May 2009" in ok.stdout
-    evil = run("query", "sources-for-entity", "-p", 'entity=x> } UNION { ?s ?p ?o', "--out", str(mini_out))
+    evil = invoke("query", "sources-for-entity", "-p", 'entity=x> } UNION { ?s ?p ?o', "--out", str(mini_out))
     assert evil.returncode == 2
     assert "is not an id" in evil.stderr and "Traceback" not in evil.stderr
 
@@ -67,18 +60,19 @@ def test_query_parameter_is_bound_not_pasted(mini_out: Path):
     (["query", "reforms-by-stage", "-f", "xml"], "unknown format 'xml'"),
 ])
 def test_usage_errors_exit_2_with_a_fix(args, fragment, mini_out: Path):
-    res = run(*args, "--out", str(mini_out))
+    res = invoke(*args, "--out", str(mini_out))
     assert res.returncode == 2, res.stderr
     assert fragment in res.stderr and "Traceback" not in res.stderr
 
 
 def test_query_without_build_says_what_to_do(tmp_path: Path):
-    res = run("query", "reforms-by-stage", "--out", str(tmp_path / "nothing"))
+    """As a shell sees it: `python -m kg` exits 2 with the fix on stderr."""
+    res = run_kg("query", "reforms-by-stage", "--out", str(tmp_path / "nothing"))
     assert res.returncode == 2 and "run 'egovkg build' first" in res.stderr
 
 
 def test_queries_lists_library():
-    res = run("queries")
+    res = invoke("queries")
     assert res.returncode == 0
     for name in ("technologies-by-stage", "reforms-by-stage", "reform-enabled", "agency-changes", "sources-for-entity"):
         assert name in res.stdout
@@ -86,7 +80,7 @@ def test_queries_lists_library():
 
 def test_graph_page_offline_and_complete(mini_out: Path, tmp_path: Path):
     page = tmp_path / "graph.html"
-    res = run("graph", "--build", str(mini_out), "--out", str(page))
+    res = invoke("graph", "--build", str(mini_out), "--out", str(page))
     assert res.returncode == 0, res.stderr
     html = page.read_text()
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
@@ -115,12 +109,12 @@ def test_every_command_has_help_and_readme_docs():
 
 
 def test_new_city_scaffold_then_validate_lists_todos(data_copy: Path):
-    res = run("new-city", "hangzhou", "--label", "Hangzhou", "--within", "shenzhen", "--data", str(data_copy))
+    res = invoke("new-city", "hangzhou", "--label", "Hangzhou", "--within", "shenzhen", "--data", str(data_copy))
     assert res.returncode == 0, res.stderr
     assert (data_copy / "hangzhou.yaml").exists()
-    again = run("new-city", "hangzhou", "--label", "Hangzhou", "--data", str(data_copy))
+    again = invoke("new-city", "hangzhou", "--label", "Hangzhou", "--data", str(data_copy))
     assert again.returncode == 2 and "already exists" in again.stderr
-    val = run("validate", str(data_copy))
+    val = invoke("validate", str(data_copy))
     assert val.returncode == 1
     # the template's citation (line 17: its `doc:`) names no registered document yet; no stage is forced,
     # since not every source divides a place's history into stages
@@ -131,7 +125,7 @@ def test_new_city_scaffold_then_validate_lists_todos(data_copy: Path):
 def test_corrupt_build_is_a_one_line_error(tmp_path: Path):
     (tmp_path / "egov.trig").write_text("garbage <<<")
     for args in (["query", "reforms-by-stage", "--out", str(tmp_path)], ["analyse", "--out", str(tmp_path)]):
-        res = run(*args)
+        res = invoke(*args)
         assert res.returncode == 2, res.stderr
         assert "cannot be read as trig" in res.stderr and "Traceback" not in res.stderr
 
@@ -139,15 +133,15 @@ def test_corrupt_build_is_a_one_line_error(tmp_path: Path):
 def test_unwritable_outputs_and_missing_inputs(mini_out: Path, tmp_path: Path):
     folder = tmp_path / "afolder"
     folder.mkdir()
-    res = run("graph", "--build", str(mini_out), "--out", str(folder))
+    res = invoke("graph", "--build", str(mini_out), "--out", str(folder))
     assert res.returncode == 2 and "cannot write" in res.stderr and "Traceback" not in res.stderr
     keep = tmp_path / "notasite"
     keep.mkdir()
     (keep / "precious.txt").write_text("keep me")
-    res = run("site", "--build", str(mini_out), "--out", str(keep), "--no-images")
+    res = invoke("site", "--build", str(mini_out), "--out", str(keep), "--no-images")
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert (keep / "precious.txt").read_text() == "keep me"
-    res = run("validate", str(tmp_path / "nonexistent"))
+    res = invoke("validate", str(tmp_path / "nonexistent"))
     assert res.returncode == 2 and "no such file" in res.stderr
 
 

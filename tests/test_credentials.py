@@ -14,9 +14,7 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -28,6 +26,7 @@ import pytest
 from kg.errors import EndpointAuthError
 from kg.store import virtuoso
 from kg.store.remote import Credentials, RemoteStore
+from tests.helpers import free_port, invoke
 
 ASK_TRUE = json.dumps({"head": {}, "boolean": True}).encode()
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,12 +90,6 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(virtuoso.PASSWORD_ENV, "the-dba-secret")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_virtuoso_password_is_not_sent_to_another_endpoint(recorder: Recorder) -> None:
     with pytest.raises(EndpointAuthError) as info:
         RemoteStore(recorder.url, retries=0).ask("ASK {}")
@@ -108,11 +101,10 @@ def test_publish_cli_sends_no_credentials_unless_given(recorder: Recorder, tmp_p
     """`publish` once defaulted to user dba with $EGOVKG_VIRTUOSO_PASSWORD for any URL."""
     (tmp_path / "build").mkdir()
     (tmp_path / "build" / "egov.trig").write_text("<http://ex.org/g> { <http://ex.org/a> <http://ex.org/p> 1 . }\n")
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env: dict[str, str | None] = {k: None for k in os.environ if k.lower().endswith("_proxy")}
     env |= {virtuoso.PASSWORD_ENV: "the-dba-secret"}
-    run = subprocess.run([sys.executable, "-m", "kg", "publish", "--endpoint", recorder.url, "--build",
-                          str(tmp_path / "build"), "--home", str(tmp_path / "no-virtuoso")],
-                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    run = invoke("publish", "--endpoint", recorder.url, "--build", str(tmp_path / "build"),
+                 "--home", str(tmp_path / "no-virtuoso"), env=env, project=tmp_path)
     assert run.returncode == 3, run.stderr
     assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
     assert recorder.seen and all(h is None for h in recorder.seen)
@@ -160,6 +152,7 @@ def _isql_login(port: int, password: str) -> str:
         "bad login" if "Bad login" in proc.stdout + proc.stderr else "no server"
 
 
+@pytest.mark.endpoint
 def test_first_start_never_lets_dba_dba_in_and_odd_passwords_work(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """A thread tries dba/dba on the SQL port from before the start until it returns.
@@ -168,7 +161,7 @@ def test_first_start_never_lets_dba_dba_in_and_odd_passwords_work(tmp_path: Path
         pytest.fail("virtuoso-t/isql-vt not found: run 'scripts/setup.sh --test'")
     password = "it's\\a\"test" + secrets.token_hex(4)
     monkeypatch.setenv(virtuoso.PASSWORD_ENV, password)
-    home, http_port, sql_port = tmp_path / "vt", _free_port(), _free_port()
+    home, http_port, sql_port = tmp_path / "vt", free_port(), free_port()
     results: list[str] = []
     done = threading.Event()
 

@@ -30,6 +30,7 @@ from kg.store import virtuoso
 from kg.store.embedded import EmbeddedStore, ResultTable
 from kg.store.publish import publish
 from kg.store.remote import Credentials, RemoteStore
+from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = load_library(ROOT / "queries")
@@ -56,12 +57,6 @@ PREFIX owl: <http://www.w3.org/2002/07/owl#>
 GRAPH_PREFIX = EX + "graph/"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _require_virtuoso() -> None:
     if shutil.which("virtuoso-t") is None or shutil.which("isql-vt") is None:
         pytest.fail("virtuoso-t/isql-vt not found: run 'scripts/setup.sh --test' "
@@ -82,7 +77,7 @@ def vt_password() -> Iterator[str]:
 def _serve(home: Path) -> Iterator[virtuoso.VirtuosoStatus]:
     _require_virtuoso()
     began = time.monotonic()
-    status = virtuoso.start(home, http_port=_free_port(), sql_port=_free_port())
+    status = virtuoso.start(home, http_port=free_port(), sql_port=free_port())
     print(f"\nVirtuoso: first start (new database) took {time.monotonic() - began:.1f}s")
     try:
         yield status
@@ -143,11 +138,12 @@ def test_status_reports_a_running_answering_server(server: virtuoso.VirtuosoStat
     assert os.environ[virtuoso.PASSWORD_ENV] not in ini
 
 
+@pytest.mark.endpoint
 def test_stop_really_stops_and_then_nothing_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _require_virtuoso()
     monkeypatch.setenv(virtuoso.PASSWORD_ENV, secrets.token_urlsafe(12))
     began = time.monotonic()
-    st = virtuoso.start(tmp_path / "vt", http_port=_free_port(), sql_port=_free_port())
+    st = virtuoso.start(tmp_path / "vt", http_port=free_port(), sql_port=free_port())
     started = time.monotonic() - began
     try:
         assert st.running and st.answers
@@ -166,10 +162,11 @@ def test_stop_really_stops_and_then_nothing_answers(tmp_path: Path, monkeypatch:
     assert virtuoso.stop(tmp_path / "vt") is False
 
 
+@pytest.mark.endpoint
 def test_new_database_needs_a_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(virtuoso.PASSWORD_ENV, raising=False)
     with pytest.raises(Exception, match=virtuoso.PASSWORD_ENV) as info:
-        virtuoso.start(tmp_path / "vt", http_port=_free_port(), sql_port=_free_port())
+        virtuoso.start(tmp_path / "vt", http_port=free_port(), sql_port=free_port())
     assert info.value.exit_code == 2  # type: ignore[attr-defined]
 
 

@@ -1,5 +1,6 @@
 """The endpoint commands end to end, as a researcher types them: start, publish, query, status, stop.
-Run from a temporary folder, not the checkout: nothing depends on the working directory."""
+Run from a temporary folder, not the checkout: nothing depends on the working directory. As real
+processes (`python -m kg`), since the server `endpoint start` leaves running must outlive its command."""
 
 from __future__ import annotations
 
@@ -8,20 +9,15 @@ import io
 import os
 import secrets
 import shutil
-import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.helpers import free_port, run_kg
 
 
+@pytest.mark.endpoint
 def test_endpoint_commands_end_to_end(real_build, tmp_path: Path):
     if shutil.which("virtuoso-t") is None:
         pytest.fail("virtuoso-t not found: run 'scripts/setup.sh --test'")
@@ -29,14 +25,13 @@ def test_endpoint_commands_end_to_end(real_build, tmp_path: Path):
     env = {**os.environ, "EGOVKG_VIRTUOSO_PASSWORD": secrets.token_urlsafe(12)}
     env.pop("EGOVKG_ENDPOINT_PASSWORD", None)
     home = tmp_path / "virtuoso"
-    http = _free_port()
+    http = free_port()
 
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, env=env,
-                              cwd=tmp_path, timeout=300)
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return run_kg(*args, cwd=tmp_path, env=env, timeout=300)
 
     url = f"http://127.0.0.1:{http}/sparql"
-    started = run("endpoint", "start", "--home", str(home), "--http-port", str(http), "--sql-port", str(_free_port()))
+    started = run("endpoint", "start", "--home", str(home), "--http-port", str(http), "--sql-port", str(free_port()))
     try:
         assert started.returncode == 0, started.stderr
         pub = run("publish", "--endpoint", url, "--build", str(cfg.out), "--home", str(home))
@@ -51,9 +46,8 @@ def test_endpoint_commands_end_to_end(real_build, tmp_path: Path):
         assert labels == {r["reformLabel"] for r in csv.DictReader(io.StringIO(local.stdout))}
         assert any("structure reform" in label.lower() for label in labels)
         # wrong password: the documented auth error and exit code 3
-        bad = subprocess.run([sys.executable, "-m", "kg", "publish", "--endpoint", url, "--build", str(cfg.out),
-                              "--user", "dba"], capture_output=True, text=True, cwd=tmp_path, timeout=300,
-                             env={**env, "EGOVKG_ENDPOINT_PASSWORD": "wrong"})
+        bad = run_kg("publish", "--endpoint", url, "--build", str(cfg.out), "--user", "dba", cwd=tmp_path, timeout=300,
+                     env={**env, "EGOVKG_ENDPOINT_PASSWORD": "wrong"})
         assert bad.returncode == 3 and "refused the credentials" in bad.stderr and "Traceback" not in bad.stderr
         anonymous = run("publish", "--endpoint", url, "--build", str(cfg.out))  # not --home: no dba password sent
         assert anonymous.returncode == 3 and "refused the credentials" in anonymous.stderr

@@ -88,6 +88,7 @@ def test_guide_has_the_four_parts():
         assert heading in text
 
 
+@pytest.mark.slow
 def test_follow_the_guide_literally(project: Path):
     for kind, args, body in steps():
         apply(project, kind, args, body)

@@ -42,6 +42,7 @@ def test_one_notebook_per_user():
     assert sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")) == sorted(EXPECTED)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_notebook_runs_and_says_what_the_sources_say(name: str):
     nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)

@@ -7,24 +7,15 @@ was read and written by looking at the files.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from kg.config import ROOT, Config, find_project
+from tests.helpers import run_kg
 
 MINI = ROOT / "tests" / "fixtures" / "mini"
-
-
-def run(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    full = {k: v for k, v in os.environ.items() if k not in ("EGOVKG_PROJECT",)}
-    full.update({"PYTHONPATH": str(ROOT), **env})
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=cwd,
-                          env=full, timeout=300)
 
 
 @pytest.fixture()
@@ -38,7 +29,7 @@ def project(tmp_path: Path) -> Path:
 def test_build_in_project_writes_its_own_build_folder(project: Path):
     before = sorted((ROOT / "build").rglob("*")) if (ROOT / "build").exists() else []
     mtimes = {p: p.stat().st_mtime for p in before if p.is_file()}
-    res = run(project, "build", "--no-reason")
+    res = run_kg("build", "--no-reason", cwd=project)
     assert res.returncode == 0, res.stderr
     assert (project / "build" / "egov.trig").is_file()
     # the mini fixture's 15 records, not the checkout's ~500
@@ -50,13 +41,13 @@ def test_build_in_project_writes_its_own_build_folder(project: Path):
 
 def test_validate_query_and_site_from_a_subfolder(project: Path):
     (project / "notes").mkdir()
-    assert run(project, "build", "--no-reason").returncode == 0
-    res = run(project / "notes", "validate")
+    assert run_kg("build", "--no-reason", cwd=project).returncode == 0
+    res = run_kg("validate", cwd=project / "notes")
     assert res.returncode == 0 and "ok: 15 records" in res.stdout, res.stderr
-    res = run(project / "notes", "queries")
+    res = run_kg("queries", cwd=project / "notes")
     shipped = len(list((ROOT / "queries").glob("*.rq")))
     assert res.returncode == 0 and f"({shipped} queries)" in res.stdout  # the shipped library, as a fallback
-    res = run(project / "notes", "query", "stage-timeline", "--format", "csv")
+    res = run_kg("query", "stage-timeline", "--format", "csv", cwd=project / "notes")
     assert res.returncode == 0, res.stderr
     # the mini fixture's three staged elements (platform in stage 1; reform and centre in stage 2), not the checkout's
     lines = res.stdout.strip().splitlines()
@@ -64,8 +55,8 @@ def test_validate_query_and_site_from_a_subfolder(project: Path):
 
 
 def test_site_from_the_project(project: Path):
-    assert run(project, "build", "--no-reason").returncode == 0
-    res = run(project, "site", "--no-images")
+    assert run_kg("build", "--no-reason", cwd=project).returncode == 0
+    res = run_kg("site", "--no-images", cwd=project)
     assert res.returncode == 0, res.stderr
     assert (project / "build" / "site" / "index.html").is_file()
 
@@ -75,7 +66,7 @@ def test_config_file_discovered_upward_sets_paths(tmp_path: Path):
     shutil.copytree(MINI, root / "records")
     (root / "egovkg.toml").write_text('data = "records"\nout = "output"\n')
     (root / "a" / "b").mkdir(parents=True)
-    res = run(root / "a" / "b", "build", "--no-reason")
+    res = run_kg("build", "--no-reason", cwd=root / "a" / "b")
     assert res.returncode == 0, res.stderr
     assert (root / "output" / "egov.trig").is_file() and not (root / "build").exists()
     cfg = Config.at(root)
@@ -90,7 +81,7 @@ def test_project_ontology_is_used_when_present(project: Path):
     line = next(ln for ln in text.splitlines() if ln.startswith("egov:City a owl:Class"))
     (project / "ontology" / "egov.ttl").write_text(text.replace(line, ""))
     shutil.copyfile(ROOT / "ontology" / "shapes.ttl", project / "ontology" / "shapes.ttl")
-    res = run(project, "validate")
+    res = run_kg("validate", cwd=project)
     assert res.returncode == 1 and "unknown type 'City'" in res.stderr
 
 
@@ -113,5 +104,5 @@ def test_nearest_project_wins(tmp_path: Path):
 
 def test_bad_config_file_is_a_usage_error(tmp_path: Path):
     (tmp_path / "egovkg.toml").write_text('dat = "x"\n')
-    res = run(tmp_path, "validate")
+    res = run_kg("validate", cwd=tmp_path)
     assert res.returncode == 2 and "egovkg.toml: unknown key" in res.stderr and "Traceback" not in res.stderr

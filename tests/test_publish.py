@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -30,15 +27,10 @@ from kg.errors import EndpointResponseError, EndpointTimeout
 from kg.store import virtuoso
 from kg.store.publish import build_id, check, publish
 from kg.store.remote import RemoteStore
+from tests.helpers import free_port, invoke
 
 PREFIX = "http://example.org/egovkg-publish/"
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _select(rows: list[object]) -> bytes:
@@ -153,13 +145,8 @@ def test_oversized_reply_is_refused(crafted: str) -> None:
         _store(crafted + "/big", max_bytes=1000).select("SELECT * {}")
 
 
-def _cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=cwd,
-                          env=env or dict(os.environ), timeout=120)
-
-
 def test_query_cli_on_a_reply_with_list_bindings_exits_3_in_one_line(crafted: str, tmp_path: Path) -> None:
-    run = _cli("query", "reforms-by-stage", "-p", "place=shenzhen", "--endpoint", crafted + "/lists", cwd=tmp_path)
+    run = invoke("query", "reforms-by-stage", "-p", "place=shenzhen", "--endpoint", crafted + "/lists", project=tmp_path)
     assert run.returncode == 3, run.stderr
     assert "Traceback" not in run.stderr and run.stderr.strip().count("\n") == 0
     assert "row 1 as a list" in run.stderr
@@ -180,8 +167,8 @@ def test_publish_timeout_bounds_a_silent_server(tmp_path: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         sock.listen(4)
         began = time.monotonic()
-        run = _cli("publish", "--endpoint", f"http://127.0.0.1:{sock.getsockname()[1]}/sparql", "--build", str(build),
-                   "--timeout", "0.5", cwd=tmp_path)
+        run = invoke("publish", "--endpoint", f"http://127.0.0.1:{sock.getsockname()[1]}/sparql", "--build", str(build),
+                   "--timeout", "0.5", project=tmp_path)
         took = time.monotonic() - began
     assert run.returncode == 3 and "did not answer within 0.5s" in run.stderr, run.stderr
     assert took < 20  # the default would wait 120 s a request
@@ -205,7 +192,7 @@ def vt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[virtuoso.VirtuosoSt
         mp.setenv(virtuoso.PASSWORD_ENV, secrets.token_urlsafe(12))
         mp.delenv("EGOVKG_ENDPOINT_USER", raising=False)
         mp.delenv("EGOVKG_ENDPOINT_PASSWORD", raising=False)
-        st = virtuoso.start(home, http_port=_free_port(), sql_port=_free_port())
+        st = virtuoso.start(home, http_port=free_port(), sql_port=free_port())
         try:
             yield st
         finally:
@@ -262,17 +249,16 @@ def test_publish_check_and_status_cli_exit_codes(vt: virtuoso.VirtuosoStatus, tm
     build = tmp_path / "build"
     build.mkdir()
     _trig(build / "egov.trig", 3)
-    env = dict(os.environ)
     args = ("--endpoint", vt.url, "--build", str(build), "--home", str(vt.home))
-    none_yet = _cli("publish", "--check", *args, cwd=tmp_path, env=env)
+    none_yet = invoke("publish", "--check", *args, project=tmp_path)
     assert none_yet.returncode == 3 and "no publish manifest" in none_yet.stderr
-    assert _cli("publish", *args, cwd=tmp_path, env=env).returncode == 0
-    checked = _cli("publish", "--check", *args, cwd=tmp_path, env=env)
+    assert invoke("publish", *args, project=tmp_path).returncode == 0
+    checked = invoke("publish", "--check", *args, project=tmp_path)
     assert checked.returncode == 0 and "complete" in checked.stdout, checked.stderr
-    status = _cli("endpoint", "status", "--home", str(vt.home), "--build", str(build), cwd=tmp_path, env=env)
+    status = invoke("endpoint", "status", "--home", str(vt.home), "--build", str(build), project=tmp_path)
     assert status.returncode == 0 and "complete" in status.stdout, status.stderr
     _trig(build / "egov.trig", 4)  # a new build, not yet published
-    stale = _cli("endpoint", "status", "--home", str(vt.home), "--build", str(build), cwd=tmp_path, env=env)
+    stale = invoke("endpoint", "status", "--home", str(vt.home), "--build", str(build), project=tmp_path)
     assert stale.returncode == 3 and "not the build in" in stale.stderr
     assert stale.stderr.strip().count("\n") == 0 and "Traceback" not in stale.stderr
 
@@ -282,20 +268,20 @@ def test_publish_check_and_status_cli_exit_codes(vt: virtuoso.VirtuosoStatus, tm
     ("csv", 'a,b\n"x, y",http://ex.org/z\n'),
 ])
 def test_endpoint_results_as_tsv_use_tabs_and_csv_quotes(crafted: str, tmp_path: Path, fmt: str, expected: str) -> None:
-    run = _cli("query", "reforms-by-stage", "-p", "place=shenzhen", "-f", fmt, "--endpoint", crafted + "/commas",
-               cwd=tmp_path)
+    run = invoke("query", "reforms-by-stage", "-p", "place=shenzhen", "-f", fmt, "--endpoint", crafted + "/commas",
+               project=tmp_path)
     assert run.returncode == 0, run.stderr
     assert run.stdout == expected
 
 
 def test_publish_usage_errors_exit_2(tmp_path: Path) -> None:
-    missing = _cli("publish", "--endpoint", "http://127.0.0.1:9/sparql", "--build", str(tmp_path / "nope"), cwd=tmp_path)
+    missing = invoke("publish", "--endpoint", "http://127.0.0.1:9/sparql", "--build", str(tmp_path / "nope"), project=tmp_path)
     assert missing.returncode == 2 and "no such file" in missing.stderr
     build = tmp_path / "build"
     build.mkdir()
     _trig(build / "egov.trig", 1)
-    zero = _cli("publish", "--endpoint", "http://127.0.0.1:9/sparql", "--build", str(build), "--timeout", "0",
-                cwd=tmp_path)
+    zero = invoke("publish", "--endpoint", "http://127.0.0.1:9/sparql", "--build", str(build), "--timeout", "0",
+                project=tmp_path)
     assert zero.returncode == 2 and "--timeout" in zero.stderr
 
 
@@ -303,5 +289,5 @@ def test_unreachable_endpoint_exits_3(tmp_path: Path) -> None:
     build = tmp_path / "build"
     build.mkdir()
     _trig(build / "egov.trig", 1)
-    run = _cli("publish", "--endpoint", f"http://127.0.0.1:{_free_port()}/sparql", "--build", str(build), cwd=tmp_path)
+    run = invoke("publish", "--endpoint", f"http://127.0.0.1:{free_port()}/sparql", "--build", str(build), project=tmp_path)
     assert run.returncode == 3 and "nothing answers" in run.stderr

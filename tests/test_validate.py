@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ import pytest
 from kg.build.records import read_all, read_capped
 from kg.build.validate import check_structure
 from kg.config import Config
+from tests.helpers import invoke
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -84,14 +84,8 @@ def test_mini_fixture_alone_is_valid():
     assert problems + check_structure(records, CFG.ontology, CFG.seeds) == []
 
 
-def run(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    full = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=300, env=full)
-
-
-def _build(data: Path, out: Path) -> subprocess.CompletedProcess:
-    return run("build", "--data", str(data), "--out", str(out), "--no-reason")
+def _build(data: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return invoke("build", "--data", str(data), "--out", str(out), "--no-reason")
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +150,7 @@ def test_data_file_symlinked_to_dev_zero_is_refused(good_build, tmp_path: Path):
 
 
 def test_data_path_is_dev_zero(tmp_path: Path):
-    res = run("validate", "/dev/zero")
+    res = invoke("validate", "/dev/zero")
     assert res.returncode == 2 and "not a data folder or YAML file" in res.stderr
 
 
@@ -165,7 +159,7 @@ def test_file_over_size_cap_is_refused_without_echo(tmp_path: Path):
     data = tmp_path / "data"
     shutil.copytree(MINI, data)
     (data / "big.yaml").write_text("records:\n- id: big\n  type: City\n  label: " + "x" * 10_000_000 + "\n")
-    res = run("validate", str(data))
+    res = invoke("validate", str(data))
     assert res.returncode == 1
     assert "big.yaml: cannot read file: larger than 4 MB" in res.stderr
     assert len(res.stderr) < 2000
@@ -176,7 +170,7 @@ def test_source_document_symlinked_to_dev_zero(tmp_path: Path):
     shutil.copytree(CFG.seeds, seeds)
     (seeds / "000_1b7241a4136cdb3d.txt").unlink()
     (seeds / "000_1b7241a4136cdb3d.txt").symlink_to("/dev/zero")
-    res = run("validate", str(MINI), env={"EGOVKG_SEEDS": str(seeds)})
+    res = invoke("validate", str(MINI), env={"EGOVKG_SEEDS": str(seeds)})
     assert res.returncode == 1
     assert "sources.yaml:6: [doc-000] field 'file': '000_1b7241a4136cdb3d.txt' leads outside the seeds folder" in res.stderr
 
@@ -190,7 +184,7 @@ def test_registered_document_without_text_is_an_error(tmp_path: Path):
     seeds = tmp_path / "seeds"
     shutil.copytree(CFG.seeds, seeds)
     (seeds / "003_a2768cc563c1ba3c.txt").unlink()
-    res = run("validate", str(MINI), env={"EGOVKG_SEEDS": str(seeds)})
+    res = invoke("validate", str(MINI), env={"EGOVKG_SEEDS": str(seeds)})
     assert res.returncode == 1
     assert "[doc-003] field 'file': no text file '003_a2768cc563c1ba3c.txt' in the seeds folder" in res.stderr
 
@@ -234,18 +228,19 @@ def test_wrong_class_link_names_line_class_and_allowed(tmp_path: Path):
     old = "  stage: shenzhen-stage-2\n  subsystem: social"
     assert old in text
     f.write_text(text.replace(old, "  stage: shenzhen\n  subsystem: social"))
-    res = run("validate", str(data))
+    res = invoke("validate", str(data))
     assert res.returncode == 1
     assert ("mini.yaml:46: [shenzhen-approval-process-reform] field 'stage': 'stage' points at 'shenzhen', "
             "a City; allowed: Stage") in res.stderr
 
 
 def test_real_data_passes_validation():
-    res = run("validate", str(ROOT / "data"))
+    res = invoke("validate", str(ROOT / "data"))
     assert res.returncode == 0, res.stderr[-3000:]
     assert "structure and SHACL shapes pass" in res.stdout
 
 
+@pytest.mark.reasoner
 def test_culprits_of_a_reasoner_inconsistency_are_named():
     """Bypass the structural pass: give the challenge a responsible 'agency' that is the
     platform. egov:responsibleAgency has range org:Organization and no domain, so neither
@@ -273,6 +268,7 @@ def test_minimal_inconsistent_finds_the_clashing_pair():
     assert sorted(minimal_inconsistent(["a", "b", "c", "d", "e"], inconsistent)) == ["b", "d"]
 
 
+@pytest.mark.reasoner
 def test_consistent_data_has_no_culprits():
     from kg.build.culprit import find_culprits
     from kg.build.load import load_records
