@@ -1,0 +1,265 @@
+"""Publishing (kg.store.publish) and the remote store (kg.store.remote) against a real SPARQL 1.1 engine.
+
+The endpoint is Oxigraph behind a small http.server on 127.0.0.1 speaking the SPARQL 1.1 protocol
+(form-encoded `query=` / `update=`, JSON results), so publish, check, prune and the manifest run end to
+end without Virtuoso. Expected counts are those of the hand-written TriG below.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Literal, URIRef
+
+from kg.errors import EndpointAuthError, EndpointResponseError, EndpointTimeout, UsageError
+from kg.namespaces import XSD
+from kg.store import remote
+from kg.store.publish import _bnode_chunks, _n3, build_id, check, manifest_iri, publish
+from kg.store.remote import RemoteStore, credentials, is_loopback, term, update_url_for
+
+PREFIX = "http://example.org/pub/"
+P = f"<{PREFIX}p>"
+# 3 graphs, 7 triples: g0 has 2, g1 has 1 plus a blank-node chain of 3, g2 has 1
+TRIG = f"""
+<{PREFIX}g0> {{ <{PREFIX}a> {P} "x"^^<http://www.w3.org/2001/XMLSchema#string> , "y"@en . }}
+<{PREFIX}g1> {{ <{PREFIX}b> {P} 5 ; {P} _:n1 . _:n1 {P} _:n2 . _:n2 {P} "deep" . }}
+<{PREFIX}g2> {{ <{PREFIX}c> {P} <{PREFIX}a> . }}
+"""
+SMALLER = f'<{PREFIX}g0> {{ <{PREFIX}a> {P} "x" . }}\n'
+
+
+class _Oxigraph(BaseHTTPRequestHandler):
+    store: ox.Store
+    server_header = ""
+    queries: list[str] = []
+
+    def do_POST(self) -> None:  # noqa: N802
+        if self.path.startswith("/status/"):
+            code = int(self.path.rsplit("/", 1)[1])
+            body = b"S1T00 Error: time out\nmore" if code == 500 else b"first line\nsecond"
+            self.send_response(code)
+            if code == 401:
+                self.send_header("WWW-Authenticate", 'Basic realm="x"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        body = b""
+        if "update" in form:
+            self.store.update(form["update"][0])
+        else:
+            text = form["query"][0]
+            type(self).queries.append(text)
+            text = "\n".join(line for line in text.splitlines() if not line.startswith("DEFINE "))
+            res = self.store.query(text, use_default_graph_as_union=True)
+            body = res.serialize(format=ox.QueryResultsFormat.JSON)  # type: ignore[union-attr]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def version_string(self) -> str:
+        return self.server_header or super().version_string()
+
+    def log_message(self, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.fixture()
+def endpoint() -> Iterator[tuple[str, ox.Store, type[_Oxigraph]]]:
+    store = ox.Store()
+    handler = type("H", (_Oxigraph,), {"store": store, "queries": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", store, handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _trig(tmp_path: Path, text: str, name: str = "egov.trig") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _counts(store: ox.Store) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for q in store.quads_for_pattern(None, None, None, None):
+        if str(q.graph_name.value).startswith(PREFIX):
+            out[q.graph_name.value] = out.get(q.graph_name.value, 0) + 1
+    return out
+
+
+def test_publish_loads_every_graph_once_and_check_confirms_it(endpoint, tmp_path):
+    url, store, _ = endpoint
+    trig = _trig(tmp_path, TRIG)
+    seen: list[tuple[int, int]] = []
+    report = publish(trig, url, update_url=url, graph_prefix=PREFIX, batch_triples=2, progress=lambda d, t: seen.append((d, t)))
+    assert (report.graphs, report.triples, report.pruned) == (3, 7, 0)
+    assert report.summary().startswith(f"published 7 triples in 3 named graphs to {url} in ")
+    assert seen == [(0, 7), (2, 7), (6, 7), (7, 7)]  # start, then batches g0 (2), g1 (4), g2 (1)
+    want = {PREFIX + "g0": 2, PREFIX + "g1": 4, PREFIX + "g2": 1}
+    assert _counts(store) == want
+    assert len(list(store.quads_for_pattern(None, None, ox.Literal("x"), None))) == 1  # sent as a simple literal
+    assert len(list(store.quads_for_pattern(None, None, ox.Literal("deep"), None))) == 1
+    publish(trig, url, update_url=url, graph_prefix=PREFIX)  # again: replaced, not duplicated
+    assert _counts(store) == want
+    ok = check(trig, url, graph_prefix=PREFIX)
+    assert (ok.graphs, ok.triples, ok.build) == (3, 7, hashlib.sha256(trig.read_bytes()).hexdigest()[:16])
+    assert ok.summary() == f"{url} holds build {ok.build} complete: 3 graphs, 7 triples, counts match the manifest"
+    manifest = ox.NamedNode(str(manifest_iri(PREFIX)))
+    states = [q.object.value for q in store.quads_for_pattern(manifest, ox.NamedNode("https://w3id.org/egov-kg/publish#state"),
+                                                              None, manifest)]
+    assert states == ["complete"]
+
+
+def test_publish_prunes_graphs_the_build_no_longer_has(endpoint, tmp_path):
+    url, store, _ = endpoint
+    publish(_trig(tmp_path, TRIG), url, update_url=url, graph_prefix=PREFIX)
+    store.update(f"INSERT DATA {{ GRAPH <http://other.org/g> {{ <{PREFIX}z> {P} 1 }} }}")  # outside the prefix
+    smaller = _trig(tmp_path, SMALLER, "smaller.trig")
+    report = publish(smaller, url, update_url=url, graph_prefix=PREFIX)
+    assert (report.graphs, report.triples, report.pruned) == (1, 1, 2)
+    assert "removed 2 stale graphs" in report.summary()
+    assert _counts(store) == {PREFIX + "g0": 1}
+    assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode("http://other.org/g")))) == 1
+    assert publish(smaller, url, update_url=url, graph_prefix=PREFIX, prune=False).pruned == 0
+    assert check(smaller, url, graph_prefix=PREFIX).triples == 1
+
+
+def test_check_names_an_interrupted_a_different_or_a_changed_publish(endpoint, tmp_path):
+    url, store, _ = endpoint
+    trig = _trig(tmp_path, TRIG)
+    with pytest.raises(EndpointResponseError, match="has no publish manifest"):
+        check(trig, url, graph_prefix=PREFIX)
+    publish(trig, url, update_url=url, graph_prefix=PREFIX)
+    other = _trig(tmp_path, SMALLER, "other.trig")
+    with pytest.raises(EndpointResponseError, match=f"holds build {build_id(trig)}, not the build in"):
+        check(other, url, graph_prefix=PREFIX)
+    assert check(None, url, graph_prefix=PREFIX).graphs == 3  # no build given: manifest against endpoint only
+    store.update(f"INSERT DATA {{ GRAPH <{PREFIX}g2> {{ <{PREFIX}c> {P} 99 }} }}")
+    with pytest.raises(EndpointResponseError) as info:
+        check(trig, url, graph_prefix=PREFIX)
+    assert info.value.message == (f"{url} differs from its manifest in 1 graph(s), e.g. {PREFIX}g2 "
+                                  "(2 triples there, 1 in the manifest)")
+    store.update(f"INSERT DATA {{ GRAPH <{PREFIX}new> {{ <{PREFIX}c> {P} 1 }} }}")
+    with pytest.raises(EndpointResponseError, match="in 2 graph"):
+        check(trig, url, graph_prefix=PREFIX)
+    m = manifest_iri(PREFIX).n3()
+    store.update(f"DELETE WHERE {{ GRAPH {m} {{ {m} <https://w3id.org/egov-kg/publish#state> ?s }} }} ; "
+                 f"INSERT DATA {{ GRAPH {m} {{ {m} <https://w3id.org/egov-kg/publish#state> \"incomplete\" }} }}")
+    with pytest.raises(EndpointResponseError, match="was interrupted \\(manifest state 'incomplete'\\)"):
+        check(trig, url, graph_prefix=PREFIX)
+
+
+def test_blank_node_chains_stay_in_one_chunk():
+    b1, b2, b3, s = BNode(), BNode(), BNode(), URIRef(PREFIX + "s")
+    p = URIRef(PREFIX + "p")
+    t1, t2, t3, t4 = (b1, p, b2), (b2, p, Literal("x")), (s, p, b3), (b3, p, Literal("y"))
+    assert _bnode_chunks([t1, t2, t3, t4], limit=3) == [[t1, t2], [t3, t4]]
+    assert _bnode_chunks([t1, t2, t3, t4], limit=4) == [[t1, t2, t3, t4]]
+    assert _bnode_chunks([t3, t1, t4, t2], limit=2) == [[t3, t4], [t1, t2]]
+
+
+def test_xsd_string_goes_out_as_a_simple_literal():
+    assert _n3(Literal("x", datatype=XSD.string)) == '"x"'
+    assert _n3(Literal("x", lang="en")) == '"x"@en'
+    assert _n3(Literal(5)) == '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'
+
+
+# --- kg.store.remote ----------------------------------------------------------------------------------------
+
+def test_remote_select_ask_update_and_count_on_a_real_engine(endpoint):
+    url, store, _ = endpoint
+    rs = RemoteStore(url, virtuoso=False, retries=0)
+    rs.update(f"INSERT DATA {{ GRAPH <{PREFIX}g> {{ <{PREFIX}a> {P} \"v\"@EN , true , 7 , _:b }} }}")
+    table = rs.select(f"SELECT ?o WHERE {{ <{PREFIX}a> {P} ?o }} ORDER BY STR(?o)")
+    assert table.variables == ["o"] and len(table.rows) == 4
+    got = {type(r[0]).__name__ + ":" + str(r[0]) for r in table.rows if not isinstance(r[0], BNode)}
+    assert got == {"Literal:v", "Literal:true", "Literal:7"}
+    lit = {str(r[0]): r[0] for r in table.rows}
+    assert lit["v"].language == "en" and lit["true"].datatype == XSD.boolean and lit["7"].datatype == XSD.integer
+    assert sum(isinstance(r[0], BNode) for r in table.rows) == 1
+    assert rs.ask(f"ASK {{ <{PREFIX}a> {P} 7 }}") is True and rs.ask(f"ASK {{ <{PREFIX}a> {P} 8 }}") is False
+    assert rs.triple_count() == 4
+    with pytest.raises(EndpointResponseError, match="did not return an ASK result"):
+        rs.ask("SELECT * WHERE { ?s ?p ?o }")
+    with pytest.raises(EndpointResponseError, match="did not return SELECT results"):
+        rs.select("ASK { ?s ?p ?o }")
+
+
+def test_virtuoso_is_known_by_its_server_header_and_gets_the_pragma(endpoint):
+    url, _, handler = endpoint
+    assert RemoteStore(url, retries=0).is_virtuoso() is False
+    handler.server_header = "Virtuoso/07.20.3240 (Linux)"
+    v = RemoteStore(url, retries=0)
+    assert v.is_virtuoso() is True
+    v.select("SELECT ?s WHERE { ?s ?p ?o }")
+    v.select(f"SELECT ?s WHERE {{ GRAPH <{PREFIX}g> {{ ?s ?p ?o }} }}")
+    assert handler.queries[-2].startswith(f"DEFINE input:default-graph-exclude <{remote.VIRTRDF}>\n"
+                                          f"DEFINE input:named-graph-exclude <{remote.VIRTRDF}>\nSELECT")
+    assert handler.queries[-1].startswith("SELECT")  # a constant GRAPH <iri>: no pragma
+
+
+@pytest.mark.parametrize("code, error, message", [
+    (401, EndpointAuthError, "refused the credentials (HTTP 401)"),
+    (403, EndpointAuthError, "refused the credentials (HTTP 403)"),
+    (500, EndpointTimeout, "timed out running the query: S1T00 Error: time out"),
+    (504, EndpointTimeout, "timed out running the query: first line"),
+    (400, EndpointResponseError, "answered HTTP 400: first line"),
+    (404, EndpointResponseError, "answered HTTP 404: first line"),
+    (502, EndpointResponseError, "answered HTTP 502: first line"),
+])
+def test_http_errors_map_to_one_line_errors(endpoint, code, error, message):
+    url, _, _ = endpoint
+    with pytest.raises(error) as info:
+        RemoteStore(url.replace("/sparql", f"/status/{code}"), virtuoso=False, retries=0).select("SELECT * {}")
+    assert message in info.value.message and info.value.exit_code == 3 and "\n" not in info.value.one_line()
+    fixes = {400: "check the SPARQL syntax of the query", 404: "check the endpoint URL (Virtuoso: http://host:8890/sparql)",
+             502: "see the server's log"}
+    if code in fixes:
+        assert info.value.fix == fixes[code]
+
+
+def test_terms_from_sparql_json():
+    assert term(None) is None
+    assert term({"type": "uri", "value": "http://x.org/a"}) == URIRef("http://x.org/a")
+    assert term({"type": "bnode", "value": "nodeID://b7"}) == BNode("b7")
+    assert term({"type": "literal", "value": "a", "xml:lang": "ZH-Hans"}) == Literal("a", lang="zh-hans")
+    assert term({"type": "typed-literal", "value": "1", "datatype": str(XSD.boolean)}) == Literal("true", datatype=XSD.boolean)
+    assert term({"type": "literal", "value": "0", "datatype": str(XSD.boolean)}) == Literal("false", datatype=XSD.boolean)
+    assert term({"type": "literal", "value": "s"}) == Literal("s", datatype=XSD.string)
+    for bad, msg in [({"type": "triple", "value": "x"}, "unknown RDF term type 'triple'"),
+                     ({"type": "literal", "value": 5}, "a result value is malformed"), ("x", "a result value is malformed")]:
+        with pytest.raises(EndpointResponseError, match=msg):
+            term(bad)
+
+
+def test_update_url_credentials_and_loopback(monkeypatch):
+    assert update_url_for("http://h:8890/sparql") == "http://h:8890/sparql-auth"
+    assert update_url_for("http://h/query") == "http://h/query"
+    monkeypatch.delenv(remote.USER_ENV, raising=False)
+    monkeypatch.setenv(remote.PASSWORD_ENV, "pw")
+    assert credentials(None) is None  # a password alone is never sent
+    c = credentials("alice")
+    assert (c.user, c.password) == ("alice", "pw") and "pw" not in repr(c)
+    monkeypatch.setenv(remote.USER_ENV, "bob")
+    assert credentials(None).user == "bob"
+    monkeypatch.delenv(remote.PASSWORD_ENV)
+    with pytest.raises(UsageError) as info:
+        credentials("alice")
+    assert info.value.message == "no password for endpoint user 'alice'" and info.value.fix == f"export {remote.PASSWORD_ENV}"
+    for host, loop in [("localhost", True), ("LOCALHOST", True), ("127.0.0.1", True), ("127.9.9.9", True), ("[::1]", True),
+                       ("::1", True), ("10.0.0.1", False), ("example.org", False), ("", False), (None, False)]:
+        assert is_loopback(host) is loop, host
