@@ -10,7 +10,6 @@ latest(from), latest(to) - earliest(from)], lagYears only when both ends are exa
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from rdflib import RDF, RDFS, Literal, URIRef
