@@ -8,7 +8,6 @@ from ontology/egov.ttl (Platform < InformationSystem; stage_of is egov:stageOf i
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -128,14 +127,20 @@ def test_unknown_and_missing_parameters_are_refused():
 # --- kg.query.params: names looked up in the graph -------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    from kg.build.pipeline import build
-    from kg.store import open_store
+def store():
+    """The mini fixture with the ontology, in rdflib's memory store (no Oxigraph/RocksDB threads, so the
+    tests also run in mutmut's forked workers)."""
+    from kg.build.load import load_ontology, load_records
+    from kg.build.records import read_all
+    from kg.store.embedded import EmbeddedStore
 
-    out = tmp_path_factory.mktemp("mini-noreason")
-    cfg = replace(Config(), data=MINI, out=out, reason=False)
-    build(cfg)
-    return open_store("oxigraph", load=cfg.trig)
+    records, problems = read_all(MINI)
+    assert not problems
+    ds = load_records(records)
+    load_ontology(Config().ontology, ds)
+    st = EmbeddedStore("memory")
+    st.add_dataset(ds)
+    return st
 
 
 def test_closest_names_spelling_first_then_whole_words():
