@@ -220,3 +220,22 @@ def test_page_type_offline_and_phone_sized(browser, real_site, rel):
         assert not errors and not external, (errors, external)
     finally:
         phone.close()
+
+
+def test_timeline_labels_do_not_overlap_on_a_phone(browser, real_site):
+    """At 390 px the Shenzhen timeline's drawn labels (social lane included) never cover one another; the ones
+    left out are counted on the page."""
+    page, errors, _ = open_page(browser, real_site / "timeline" / "shenzhen.html", width=390, height=844)
+    try:
+        boxes = page.evaluate("""Array.from(document.querySelectorAll('#timeline .textpoint text'))
+            .filter(function (t) { return t.textContent.trim(); })
+            .map(function (t) { var r = t.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
+        assert len(boxes) > 10
+        overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                    if a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1]
+        assert not overlaps, overlaps[:3]
+        hidden = page.evaluate("window.egovLabelsHidden")
+        assert hidden == 0 or str(hidden) in page.inner_text("#labels-hidden")
+        assert not errors
+    finally:
+        page.close()

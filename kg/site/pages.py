@@ -221,7 +221,7 @@ def entity_list(model: SiteModel) -> str:
                         f'<span class="muted small">({len(ents)})</span></h2><ul class="entities">{items}</ul></section>')
     body = (f"<h1>Entities</h1><p>Every record of the graph ({len(model.entities)}), grouped by kind. "
             f"Each page shows the facts and the sources (document, section, verbatim quote) behind them.</p>"
-            f'<p><input type="search" id="filter" placeholder="Filter by name or id, e.g. City Brain" autofocus> '
+            f'<p><label>Filter by name or id <input type="search" id="filter" placeholder="e.g. City Brain" autofocus></label> '
             f'<span id="filter-status" class="small muted"></span></p>{"".join(sections)}')
     return page("Entities", body, root=root, active="entities/index.html", scripts=["assets/listfilter.js"])
 

@@ -184,7 +184,7 @@
     var hits = searchHits();
     network.selectNodes(hits);
     if (hits.length) { network.fit({nodes: hits, animation: false}); }
-    if (hits.length === 1) { showSelected(hits[0]); }
+    if (hits.length === 1) { showSelected(hits[0]); window.egovSelected = hits[0]; }
     if (status) { status.textContent = hits.length + (hits.length === 1 ? " match" : " matches"); }
     return hits;
   }
