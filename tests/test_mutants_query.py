@@ -149,6 +149,8 @@ def test_closest_names_spelling_first_then_whole_words():
     assert P.closest("stage", ["shenzhen-stage-2", "shenzhen-stage-1"], n=1) == ["shenzhen-stage-1"]
     assert P.closest("Stage_1", ["shenzhen-stage-1", "shenzhen-stage-2"]) == ["shenzhen-stage-1"]
     assert P.closest("qqq", ["shenzhen"]) == []
+    # the same words in another order: too far apart to spell alike (ratio 0.44), still found as words
+    assert P.closest("zhen-shen", ["shen-zhen", "shen-zhen-x"]) == ["shen-zhen", "shen-zhen-x"]
 
 
 def test_ids_are_looked_up_with_the_class_the_parameter_needs(store):
@@ -182,6 +184,7 @@ def test_classes_and_properties_are_looked_up(store):
     assert info.value.fix.endswith(" ('stage_of' is the data-file key for egov:stageOf)")
     with pytest.raises(ParameterError) as info:
         P.check_property(store, "predicate", "stagOf")
+    assert info.value.message == "parameter 'predicate': 'stagOf' names no property in the graph"
     assert info.value.fix.startswith("did you mean stageOf") and "data-file key" not in info.value.fix
 
 
