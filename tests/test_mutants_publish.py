@@ -263,3 +263,28 @@ def test_update_url_credentials_and_loopback(monkeypatch):
     for host, loop in [("localhost", True), ("LOCALHOST", True), ("127.0.0.1", True), ("127.9.9.9", True), ("[::1]", True),
                        ("::1", True), ("10.0.0.1", False), ("example.org", False), ("", False), (None, False)]:
         assert is_loopback(host) is loop, host
+
+
+def test_nothing_listening_is_unreachable_after_the_retries():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/sparql"  # bound, not listening: refused
+        with pytest.raises(remote.EndpointUnreachable) as info:
+            RemoteStore(url, virtuoso=False, retries=2, backoff=0.01).select("SELECT * {}")
+    assert info.value.message.startswith(f"nothing answers at {url} (")
+    assert info.value.fix == "start the server ('egovkg endpoint start') or fix the URL" and info.value.exit_code == 3
+
+
+def test_a_silent_server_is_a_timeout_in_the_given_seconds():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(1)  # accepts the connection, never answers
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/sparql"
+        with pytest.raises(EndpointTimeout) as info:
+            RemoteStore(url, virtuoso=False, retries=0, timeout=0.5).select("SELECT * {}")
+    assert info.value.message == f"{url} did not answer within 0.5s"
+    assert info.value.fix == "raise --timeout or check the server's load"
