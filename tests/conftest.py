@@ -23,9 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
 
 MARKS_BY_FIXTURE: dict[str, tuple[str, ...]] = {
-    "real_build": ("slow", "reasoner"),  # all of data/ with SHACL and HermiT: the longest set-up of the suite
+    "real_build": ("reasoner",),         # all of data/ with SHACL and HermiT, once a session
     "mini_build": ("reasoner",),         # the 15-record fixture with HermiT: a few seconds
     "mini_out": ("reasoner",),           # tests/test_cli.py: the same, through `egovkg build`
+    "real_site": ("slow",),              # tests/test_site*.py: the whole site of data/, SVG/PNG export included
     "browser": ("browser",),             # tests/test_site_browser.py, test_site_student.py: Chromium
     "server": ("endpoint",),             # tests/test_endpoint.py: Virtuoso for the sample graphs
     "real_server": ("endpoint",),        # tests/test_endpoint.py: Virtuoso for the real graph
@@ -45,7 +46,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def real_build(tmp_path_factory: pytest.TempPathFactory):
     """Build the real data/ (validation, SHACL, HermiT) into a temp folder."""
     out = tmp_path_factory.mktemp("build")
-    cfg = replace(Config(), out=out)
+    cfg = replace(Config.at(ROOT), out=out)
     report, ds = build(cfg)
     return cfg, report, ds
 
@@ -59,7 +60,7 @@ def real_store(real_build) -> EmbeddedStore:
 @pytest.fixture(scope="session")
 def mini_build(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("mini")
-    cfg = replace(Config(), data=MINI, out=out)
+    cfg = replace(Config.at(ROOT), data=MINI, out=out)
     report, ds = build(cfg)
     return cfg, report, ds
 

@@ -29,6 +29,7 @@ def test_wrong_link_makes_it_inconsistent(real_build):
         check_consistency(bad, cfg.ontology)
 
 
+@pytest.mark.slow
 @pytest.mark.reasoner
 def test_build_names_the_records_behind_an_inconsistency():
     """The pipeline turns HermiT's bare "inconsistent" into the records behind it, with file and line

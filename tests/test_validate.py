@@ -240,6 +240,7 @@ def test_real_data_passes_validation():
     assert "structure and SHACL shapes pass" in res.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.reasoner
 def test_culprits_of_a_reasoner_inconsistency_are_named():
     """Bypass the structural pass: give the challenge a responsible 'agency' that is the
