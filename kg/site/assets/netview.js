@@ -99,7 +99,7 @@
     if (closed[c.id]) { return; }
     network.cluster({
       joinCondition: function (o) { return o.cluster === c.id; },
-      clusterNodeProperties: {id: "cluster:" + c.id, label: c.label + "\n" + c.count + " records \u00b7 click to open",
+      clusterNodeProperties: {id: "cluster:" + c.id, label: container.clientWidth < 600 ? c.label + "\n" + c.count : c.label + "\n" + c.count + " records \u00b7 click to open",
                               title: c.label + ": " + c.count + " records. Click to open.", shape: "box", x: c.x, y: c.y,
                               borderWidth: 2, margin: 10, color: {background: "#eef2f7", border: "#4a5a70"},
                               font: {size: 15, color: "#111111", multi: false}, physics: false}
@@ -219,7 +219,7 @@
     nodes.update(updates);
     clusters.forEach(function (c) {
       if (closed[c.id] && network.body.nodes["cluster:" + c.id]) {
-        network.clustering.updateClusteredNode("cluster:" + c.id, {font: {size: Math.max(15, 15 / scale)}});
+        network.clustering.updateClusteredNode("cluster:" + c.id, {font: {size: (container.clientWidth < 600 ? 12 : 15) / scale}});
       }
     });
     window.egovLabelPx = size * scale;
