@@ -80,7 +80,8 @@ def register(app: typer.Typer) -> None:
                 home: HomeOpt = DEFAULT_HOME,
                 timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds each request may take.")] = 120.0,
                 check_only: CheckOpt = False,
-                prune: Annotated[bool, typer.Option(help="Remove project graphs the build no longer has.")] = True) -> None:
+                prune: Annotated[bool, typer.Option(help="Remove project graphs the build no longer has.")] = True,
+                bulk: Annotated[bool, typer.Option(help="Managed Virtuoso: bulk loader.")] = True) -> None:
         """Load build/egov.trig into an endpoint, named graphs preserved; idempotent, count-checked, manifest last."""
         from rich.progress import Progress
 
@@ -96,10 +97,17 @@ def register(app: typer.Typer) -> None:
             if not cfg.trig.exists():
                 raise UsageError(f"{cfg.trig}: no such file", "run 'egovkg build' first")
             auth = credentials(user)
-            if auth is None and virtuoso.is_managed(update_url or endpoint_url, home):
+            managed = auth is None and virtuoso.is_managed(update_url or endpoint_url, home)
+            if managed:
                 auth = virtuoso.managed_credentials()  # the dba password: for this server only
             if check_only:
                 out.print(check(cfg.trig, endpoint_url, auth=auth, timeout=timeout).summary())
+                return
+            if managed and bulk and auth is not None and update_url is None:
+                from kg.store.bulk import bulk_publish
+
+                out.print(bulk_publish(cfg.trig, endpoint_url, auth, home=home, prune=prune,
+                                       timeout=max(timeout, 600.0)).summary() + " (bulk loader)")
                 return
             with Progress(console=err, transient=True) as bar:
                 task = bar.add_task("publishing", total=None)
