@@ -7,6 +7,7 @@ end without Virtuoso. Expected counts are those of the hand-written TriG below.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import threading
 import urllib.parse
@@ -22,7 +23,7 @@ from kg.errors import EndpointAuthError, EndpointResponseError, EndpointTimeout,
 from kg.namespaces import XSD
 from kg.store import remote
 from kg.store.publish import _bnode_chunks, _n3, build_id, check, manifest_iri, publish
-from kg.store.remote import RemoteStore, credentials, is_loopback, term, update_url_for
+from kg.store.remote import Credentials, RemoteStore, credentials, is_loopback, term, update_url_for
 
 PREFIX = "http://example.org/pub/"
 P = f"<{PREFIX}p>"
@@ -39,11 +40,33 @@ class _Oxigraph(BaseHTTPRequestHandler):
     store: ox.Store
     server_header = ""
     queries: list[str] = []
+    basic = ""  # "user:password" the server demands (Basic auth, loopback only), or "" for none
+    drop = ""  # a graph whose triples the server silently loses after each update
 
     def do_POST(self) -> None:  # noqa: N802
+        if self.basic and self.headers.get("Authorization") != "Basic " + base64.b64encode(self.basic.encode()).decode():
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="sparql"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        crafted = {"/headlist": (b'{"head": [], "results": {"bindings": []}}', {}),
+                   "/maxrows": (b'{"head": {"vars": []}, "results": {"bindings": []}}', {"X-SPARQL-MaxRows": "10"}),
+                   "/sqlstate": (b'{"head": {"vars": []}, "results": {"bindings": []}}',
+                                 {"X-SQL-State": "S1TAT", "X-SQL-Message": "RC...: Returning incomplete results"}),
+                   "/notjson": (b"<html>", {}), "/big": (b" " * 2000 + b"{}", {})}
+        if self.path in crafted:
+            body, headers = crafted[self.path]
+            self.send_response(200)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if self.path.startswith("/status/"):
             code = int(self.path.rsplit("/", 1)[1])
-            body = b"S1T00 Error: time out\nmore" if code == 500 else b"first line\nsecond"
+            body = {500: b"S1T00 Error: time out\nmore", 503: b""}.get(code, b"first line\nsecond")
             self.send_response(code)
             if code == 401:
                 self.send_header("WWW-Authenticate", 'Basic realm="x"')
@@ -55,6 +78,8 @@ class _Oxigraph(BaseHTTPRequestHandler):
         body = b""
         if "update" in form:
             self.store.update(form["update"][0])
+            if self.drop:
+                self.store.update(f"DROP SILENT GRAPH <{self.drop}>")
         else:
             text = form["query"][0]
             type(self).queries.append(text)
@@ -220,6 +245,7 @@ def test_virtuoso_is_known_by_its_server_header_and_gets_the_pragma(endpoint):
     (400, EndpointResponseError, "answered HTTP 400: first line"),
     (404, EndpointResponseError, "answered HTTP 404: first line"),
     (502, EndpointResponseError, "answered HTTP 502: first line"),
+    (503, EndpointResponseError, "answered HTTP 503: "),  # an empty body
 ])
 def test_http_errors_map_to_one_line_errors(endpoint, code, error, message):
     url, _, _ = endpoint
@@ -230,6 +256,8 @@ def test_http_errors_map_to_one_line_errors(endpoint, code, error, message):
              502: "see the server's log"}
     if code in fixes:
         assert info.value.fix == fixes[code]
+    if code == 401:
+        assert info.value.fix == f"check --user/{remote.USER_ENV} and {remote.PASSWORD_ENV}"
 
 
 def test_terms_from_sparql_json():
@@ -240,10 +268,13 @@ def test_terms_from_sparql_json():
     assert term({"type": "typed-literal", "value": "1", "datatype": str(XSD.boolean)}) == Literal("true", datatype=XSD.boolean)
     assert term({"type": "literal", "value": "0", "datatype": str(XSD.boolean)}) == Literal("false", datatype=XSD.boolean)
     assert term({"type": "literal", "value": "s"}) == Literal("s", datatype=XSD.string)
-    for bad, msg in [({"type": "triple", "value": "x"}, "unknown RDF term type 'triple'"),
-                     ({"type": "literal", "value": 5}, "a result value is malformed"), ("x", "a result value is malformed")]:
-        with pytest.raises(EndpointResponseError, match=msg):
+    for bad, msg in [({"type": "triple", "value": "x"}, "unknown RDF term type 'triple' in the endpoint's results"),
+                     ({"type": "literal", "value": 5}, "a result value is malformed: {'type': 'literal', 'value': 5}"),
+                     ("x", "a result value is malformed: x")]:
+        with pytest.raises(EndpointResponseError) as info:
             term(bad)
+        assert info.value.message == msg
+        assert info.value.fix == "the endpoint does not return standard SPARQL JSON results"
 
 
 def test_update_url_credentials_and_loopback(monkeypatch):
@@ -288,3 +319,89 @@ def test_a_silent_server_is_a_timeout_in_the_given_seconds():
             RemoteStore(url, virtuoso=False, retries=0, timeout=0.5).select("SELECT * {}")
     assert info.value.message == f"{url} did not answer within 0.5s"
     assert info.value.fix == "raise --timeout or check the server's load"
+
+
+
+def test_credentials_go_to_the_reader_and_the_writer(endpoint, tmp_path):
+    url, store, handler = endpoint
+    handler.basic = "alice:s3cret"
+    trig = _trig(tmp_path, TRIG)
+    with pytest.raises(EndpointAuthError):
+        publish(trig, url, update_url=url, graph_prefix=PREFIX)  # anonymous: refused
+    report = publish(trig, url, update_url=url, graph_prefix=PREFIX, auth=Credentials("alice", "s3cret"))
+    assert report.triples == 7 and _counts(store)[PREFIX + "g1"] == 4
+    assert check(trig, url, graph_prefix=PREFIX, auth=Credentials("alice", "s3cret")).triples == 7
+
+
+def test_a_graph_the_server_loses_stops_the_publish(endpoint, tmp_path):
+    url, _, handler = endpoint
+    handler.drop = PREFIX + "g2"
+    with pytest.raises(EndpointResponseError) as info:
+        publish(_trig(tmp_path, TRIG), url, update_url=url, graph_prefix=PREFIX)
+    assert info.value.message == f"triple counts differ after loading 1 graph(s): {PREFIX}g2 (0 on the endpoint, 1 in the TriG)"
+    assert info.value.fix.startswith("the server merged or dropped triples")
+
+
+def test_a_publish_stopped_half_way_leaves_an_incomplete_manifest(endpoint, tmp_path):
+    url, _, _ = endpoint
+    trig = _trig(tmp_path, TRIG)
+
+    def stop(done: int, total: int) -> None:
+        raise KeyboardInterrupt  # as if killed right after the manifest said "incomplete"
+
+    with pytest.raises(KeyboardInterrupt):
+        publish(trig, url, update_url=url, graph_prefix=PREFIX, progress=stop)
+    with pytest.raises(EndpointResponseError) as info:
+        check(trig, url, graph_prefix=PREFIX)
+    assert info.value.message == (f"{url}: the publish of build {build_id(trig)} was interrupted (manifest state "
+                                  "'incomplete'); the endpoint holds a mix of builds")
+    assert info.value.fix == "run 'egovkg publish' again: every graph is replaced, the manifest written last"
+
+
+def test_check_messages_say_what_to_run(endpoint, tmp_path):
+    url, _, _ = endpoint
+    trig = _trig(tmp_path, TRIG)
+    with pytest.raises(EndpointResponseError) as info:
+        check(trig, url, graph_prefix=PREFIX)
+    assert info.value.message == (f"{url} has no publish manifest ({manifest_iri(PREFIX)}): nothing published, "
+                                  "or by an older egovkg")
+    assert info.value.fix == "run 'egovkg publish'"
+    publish(trig, url, update_url=url, graph_prefix=PREFIX)
+    other = _trig(tmp_path, SMALLER, "other.trig")
+    with pytest.raises(EndpointResponseError) as info:
+        check(other, url, graph_prefix=PREFIX)
+    assert info.value.fix == "run 'egovkg publish' to put this build there"
+
+
+def test_check_and_publish_respect_the_timeout(tmp_path):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(4)
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/sparql"
+        with pytest.raises(EndpointTimeout, match="did not answer within 0.5s"):
+            check(None, url, graph_prefix=PREFIX, timeout=0.5)
+        with pytest.raises(EndpointTimeout, match="did not answer within 0.5s"):
+            publish(_trig(tmp_path, TRIG), url, update_url=url, graph_prefix=PREFIX, timeout=0.5)
+
+
+def test_reply_checks_name_their_fix(endpoint):
+    url, _, _ = endpoint
+    with pytest.raises(EndpointResponseError) as info:
+        RemoteStore(url.replace("/sparql", "/headlist"), virtuoso=False, retries=0).select("SELECT * {}")
+    assert info.value.fix == "use 'ask' for ASK queries; check the endpoint URL"
+    expected = {
+        "/maxrows": (EndpointResponseError, "cut the result at 10 rows",
+                     "raise ResultSetMaxRows in the server's [SPARQL] settings or add LIMIT/OFFSET"),
+        "/sqlstate": (EndpointTimeout, "returned a partial result (RC...: Returning incomplete results)",
+                      "raise MaxQueryExecutionTime on the server or simplify the query"),
+        "/notjson": (EndpointResponseError, "sent a reply that is not complete JSON (Expecting value at byte 0)",
+                     "check that the URL is a SPARQL endpoint"),
+        "/big": (EndpointResponseError, "sent a reply over 1000 bytes; it was refused",
+                 "add LIMIT/OFFSET to the query or raise max_bytes"),
+    }
+    for path, (error, message, fix) in expected.items():
+        with pytest.raises(error) as info:
+            RemoteStore(url.replace("/sparql", path), virtuoso=False, retries=0, max_bytes=1000).select("SELECT * {}")
+        assert info.value.message.endswith(message) and info.value.fix == fix, path
