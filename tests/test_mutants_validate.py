@@ -80,7 +80,8 @@ def test_yaml_faults_name_their_fix(tmp_path):
     (tmp_path / "deep.yaml").write_text("records: " + "[" * 40 + "]" * 40 + "\n", encoding="utf-8")
     _, problems = read_file(tmp_path / "deep.yaml", tmp_path)
     assert [(p.file, p.message, p.fix) for p in problems] == [
-        ("deep.yaml", "malformed YAML: nested too deeply", "flatten the nested lists")]
+        ("deep.yaml", "malformed YAML: nesting deeper than 12 levels",
+         "fix the indentation or quoting at that line (quote values containing ': ')")]
 
 
 def test_an_empty_data_folder_says_how_to_start(tmp_path):
