@@ -122,9 +122,11 @@ DATA = """records:
 INT = XSD.integer
 
 
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("load")
+@pytest.fixture()
+def loaded(tmp_path):
+    """Loaded afresh for each test: mutmut maps a mutant to the tests that ran its code, and a
+    module-scoped fixture's work would count for the first test only."""
+    folder = tmp_path
     (folder / "d.yaml").write_text(DATA, encoding="utf-8")
     records, problems = read_all(folder)
     assert not problems
