@@ -42,12 +42,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(mark)
 
 
+def _build_from_checkout(cfg: Config):
+    """Build as `egovkg build` run in the checkout: a record's egov:sourceLine names its file relative to the
+    working directory (tests expect e.g. "tests/fixtures/mini/mini.yaml:41"), whatever folder pytest started in."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(ROOT)
+        return build(cfg)
+
+
 @pytest.fixture(scope="session")
 def real_build(tmp_path_factory: pytest.TempPathFactory):
     """Build the real data/ (validation, SHACL, HermiT) into a temp folder."""
     out = tmp_path_factory.mktemp("build")
     cfg = replace(Config.at(ROOT), out=out)
-    report, ds = build(cfg)
+    report, ds = _build_from_checkout(cfg)
     return cfg, report, ds
 
 
@@ -61,7 +69,7 @@ def real_store(real_build) -> EmbeddedStore:
 def mini_build(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("mini")
     cfg = replace(Config.at(ROOT), data=MINI, out=out)
-    report, ds = build(cfg)
+    report, ds = _build_from_checkout(cfg)
     return cfg, report, ds
 
 
