@@ -171,12 +171,19 @@ def publish(trig_path: Path, endpoint_url: str, *, update_url: str | None = None
 
 def _write_manifest(writer: RemoteStore, manifest: URIRef, build: str, counts: dict[URIRef, int] | None) -> None:
     """Replace the manifest: "incomplete" (counts None) before loading, "complete" with every graph's count last."""
-    state = "incomplete" if counts is None else "complete"
-    lines = [f"{manifest.n3()} <{PUB}buildId> {Literal(build).n3()} ; <{PUB}state> {Literal(state).n3()} ."]
-    lines += [f"<{manifest}#{i}> <{PUB}graph> {g.n3()} ; <{PUB}triples> {n} ."
-              for i, (g, n) in enumerate(sorted((counts or {}).items()))]
-    writer.update(f"DROP SILENT GRAPH {manifest.n3()} ;\nINSERT DATA {{ GRAPH {manifest.n3()} {{\n"
-                  + "\n".join(lines) + "\n} }")
+    m = manifest.n3()
+    state = f"{m} <{PUB}state> {Literal('incomplete').n3()} ."
+    writer.update(f"DROP SILENT GRAPH {m} ;\nINSERT DATA {{ GRAPH {m} {{\n"
+                  f"{m} <{PUB}buildId> {Literal(build).n3()} .\n{state}\n}} }}")
+    if counts is None:
+        return
+    # Entries in chunks (one INSERT of ~15k graphs exhausts Virtuoso's SPARQL compiler), the state
+    # still "incomplete"; then one request turns it "complete".
+    lines = [f"<{manifest}#{i}> <{PUB}graph> {g.n3()} ; <{PUB}triples> {n} ." for i, (g, n) in enumerate(sorted(counts.items()))]
+    for i in range(0, len(lines), 1000):
+        writer.update(f"INSERT DATA {{ GRAPH {m} {{\n" + "\n".join(lines[i: i + 1000]) + "\n} }")
+    writer.update(f"DELETE DATA {{ GRAPH {m} {{ {state} }} }} ;\nINSERT DATA {{ GRAPH {m} {{ "
+                  f"{m} <{PUB}state> {Literal('complete').n3()} . }} }}")
 
 
 @dataclass
