@@ -64,6 +64,7 @@ DATA = """records:
   date: "2009-05-20"
   in_place: city
   stage: city-stage-2
+  subsystem: social
   source:
   - doc: a.txt
     section: "1"
@@ -110,7 +111,25 @@ DATA = """records:
   kind: prompted
   to: spanning
   basis: stated
-""" + SRC.format(q="i3") + """- type: Influence
+""" + SRC.format(q="i3") + """- id: district
+  type: District
+  label: District
+  within: city
+""" + SRC.format(q="d") + """- id: kiosk
+  type: Platform
+  label: Kiosk
+  in_place: district
+""" + SRC.format(q="k") + """- type: Influence
+  from: kiosk
+  kind: enabled
+  to: platform
+  basis: stated
+""" + SRC.format(q="i5") + """- type: Influence
+  from: law
+  kind: constrained
+  to: platform
+  basis: stated
+""" + SRC.format(q="i6") + """- type: Influence
   label: Custom label
   from: agency
   kind: enabled
@@ -227,6 +246,7 @@ def test_citations_keep_every_optional_key(loaded):
     assert (g, RDF.type, EGOV.RecordGraph) in ds and _objects(ds, g, EGOV.describes) == {ID["reform"]}
     (line,) = _objects(ds, g, EGOV.sourceLine)
     assert str(line).endswith("d.yaml:48")  # `- id: reform` is line 48 of DATA (6 lines a short record)
+    assert _objects(ds, ID["reform"], EGOV.subsystem) == {EGOV.social}  # a concept, not a text
     assert _objects(ds, c1, EGOV.document) == {ID["doc-a"]} and _objects(ds, c2, EGOV.document) == set()
     assert _objects(ds, c1, EGOV.section) == {Literal("1")} and _objects(ds, c1, EGOV.quote) == {Literal("q1")}
     assert _objects(ds, c1, EGOV.confidence) == {EGOV.suspected} and _objects(ds, c2, EGOV.confidence) == {EGOV.confident}
@@ -234,3 +254,27 @@ def test_citations_keep_every_optional_key(loaded):
     assert _objects(ds, c1, EGOV.supports) == {EGOV.date, RDF.type}
     assert _objects(ds, c1, EGOV.citesReference) == {ID["ref-a-7"]} == _objects(ds, c2, EGOV.citesReference)
     assert _objects(ds, c1, RDF.type) == {EGOV.Citation}
+
+
+def test_an_influence_keeps_a_stage_only_where_the_influencer_lies(loaded):
+    ds, inf = loaded
+    # kiosk lies in district, within city: platform's city stage fits; law lies in nation only: it does not
+    assert _objects(ds, inf[("kiosk", "platform")], EGOV.duringStage) == {ID["city-stage-1"]}
+    assert _objects(ds, inf[("law", "platform")], EGOV.duringStage) == set()
+
+
+def test_oxigraph_quads_are_the_same_triples_as_the_dataset(tmp_path):
+    import pyoxigraph as ox
+
+    from kg.build.load import extend_store, ox_dataset, record_quads
+
+    (tmp_path / "d.yaml").write_text(DATA, encoding="utf-8")
+    records, _ = read_all(tmp_path)
+    ds = load_records(records)
+    want = {(s.n3(), p.n3(), o.n3(), g.n3()) for s, p, o, g in ds.quads((None, None, None, None))}
+    quads = list(record_quads(records))
+    assert {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name)) for q in quads} == want
+    store = ox.Store()
+    extend_store(store, quads)
+    view = ox_dataset(store)
+    assert {(s.n3(), p.n3(), o.n3(), g.n3()) for s, p, o, g in view.quads((None, None, None, None))} == want
