@@ -40,6 +40,7 @@ class _Oxigraph(BaseHTTPRequestHandler):
     store: ox.Store
     server_header = ""
     queries: list[str] = []
+    paths: list[str] = []
     basic = ""  # "user:password" the server demands (Basic auth, loopback only), or "" for none
     drop = ""  # a graph whose triples the server silently loses after each update
 
@@ -76,6 +77,7 @@ class _Oxigraph(BaseHTTPRequestHandler):
             return
         form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
         body = b""
+        type(self).paths.append(self.path)
         if "update" in form:
             self.store.update(form["update"][0])
             if self.drop:
@@ -102,7 +104,7 @@ class _Oxigraph(BaseHTTPRequestHandler):
 @pytest.fixture()
 def endpoint() -> Iterator[tuple[str, ox.Store, type[_Oxigraph]]]:
     store = ox.Store()
-    handler = type("H", (_Oxigraph,), {"store": store, "queries": []})
+    handler = type("H", (_Oxigraph,), {"store": store, "queries": [], "paths": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -405,3 +407,9 @@ def test_reply_checks_name_their_fix(endpoint):
         with pytest.raises(error) as info:
             RemoteStore(url.replace("/sparql", path), virtuoso=False, retries=0, max_bytes=1000).select("SELECT * {}")
         assert info.value.message.endswith(message) and info.value.fix == fix, path
+
+
+def test_updates_go_to_sparql_auth_next_to_sparql_unless_given(endpoint, tmp_path):
+    url, store, handler = endpoint
+    publish(_trig(tmp_path, TRIG), url, graph_prefix=PREFIX)  # no update_url: Virtuoso's /sparql-auth
+    assert "/sparql-auth" in handler.paths and _counts(store)[PREFIX + "g0"] == 2
