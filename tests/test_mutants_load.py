@@ -278,3 +278,4 @@ def test_oxigraph_quads_are_the_same_triples_as_the_dataset(tmp_path):
     extend_store(store, quads)
     view = ox_dataset(store)
     assert {(s.n3(), p.n3(), o.n3(), g.n3()) for s, p, o, g in view.quads((None, None, None, None))} == want
+    assert view.value(ID["reform"], EGOV.subsystem) == EGOV.social  # the default graph is the union
