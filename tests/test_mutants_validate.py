@@ -100,3 +100,13 @@ def test_interval_years_outside_the_range_are_named():
                                           (YearBounds(2012, None, "stage"), "2012/..")])
 def test_year_bounds_print_as_edtf(bounds, text):
     assert str(bounds) == text
+
+
+def test_an_unreadable_seed_says_why(tmp_path):
+    from kg.build.checks_sources import Seeds
+
+    (tmp_path / "x.txt").mkdir()  # a folder where the seed text should be: reading it fails
+    seeds = Seeds(tmp_path)
+    assert seeds.text("x.txt") is None
+    assert seeds.errors["x.txt"].startswith("cannot read seed 'x.txt': ")
+    assert "directory" in seeds.errors["x.txt"].lower()  # the reason, not just that it failed
