@@ -41,12 +41,19 @@ class _Oxigraph(BaseHTTPRequestHandler):
     queries: list[str] = []
     paths: list[str] = []
     basic = ""  # "user:password" the server demands (Basic auth, loopback only), or "" for none
+    digest = ""  # a user the server demands by a Digest challenge (any Digest answer naming the user passes)
     drop = ""  # a graph whose triples the server silently loses after each update
 
     def do_POST(self) -> None:  # noqa: N802
         if self.basic and self.headers.get("Authorization") != "Basic " + base64.b64encode(self.basic.encode()).decode():
             self.send_response(401)
             self.send_header("WWW-Authenticate", 'Basic realm="sparql"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if self.digest and not (self.headers.get("Authorization") or "").startswith(f'Digest username="{self.digest}"'):
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Digest realm="sparql", nonce="abc123", qop="auth", algorithm="MD5"')
             self.send_header("Content-Length", "0")
             self.end_headers()
             return

@@ -11,7 +11,7 @@ from rdflib import BNode, Literal, URIRef
 from kg.errors import EndpointAuthError, EndpointResponseError, EndpointTimeout, UsageError
 from kg.namespaces import XSD
 from kg.store import remote
-from kg.store.remote import RemoteStore, credentials, is_loopback, term, update_url_for
+from kg.store.remote import Credentials, RemoteStore, credentials, is_loopback, term, update_url_for
 from tests.test_mutants_publish import PREFIX, P, serve_oxigraph
 
 
@@ -149,3 +149,11 @@ def test_reply_checks_name_their_fix(endpoint):
         with pytest.raises(error) as info:
             RemoteStore(url.replace("/sparql", path), virtuoso=False, retries=0, max_bytes=1000).select("SELECT * {}")
         assert info.value.message.endswith(message) and info.value.fix == fix, path
+
+
+def test_a_digest_challenge_is_answered_with_the_given_credentials(endpoint):
+    url, _, handler = endpoint
+    handler.digest = "alice"
+    assert RemoteStore(url, virtuoso=False, retries=0, auth=Credentials("alice", "pw")).ask("ASK {}") is True  # the empty pattern matches once
+    with pytest.raises(EndpointAuthError):
+        RemoteStore(url, virtuoso=False, retries=0).ask("ASK {}")  # no credentials: refused
