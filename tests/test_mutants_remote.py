@@ -154,6 +154,7 @@ def test_reply_checks_name_their_fix(endpoint):
 def test_a_digest_challenge_is_answered_with_the_given_credentials(endpoint):
     url, _, handler = endpoint
     handler.digest = "alice"
-    assert RemoteStore(url, virtuoso=False, retries=0, auth=Credentials("alice", "pw")).ask("ASK {}") is True  # the empty pattern matches once
+    store = RemoteStore(url, virtuoso=False, retries=0, auth=Credentials("alice", "pw"))
+    assert store.ask("ASK {}") is True  # the empty pattern matches once
     with pytest.raises(EndpointAuthError):
         RemoteStore(url, virtuoso=False, retries=0).ask("ASK {}")  # no credentials: refused
