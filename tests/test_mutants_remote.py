@@ -158,3 +158,15 @@ def test_a_digest_challenge_is_answered_with_the_given_credentials(endpoint):
     assert store.ask("ASK {}") is True  # the empty pattern matches once
     with pytest.raises(EndpointAuthError):
         RemoteStore(url, virtuoso=False, retries=0).ask("ASK {}")  # no credentials: refused
+
+
+def test_basic_over_plain_http_to_another_host_names_the_fix(endpoint, monkeypatch):
+    url, _, handler = endpoint
+    handler.basic = "alice:pw"
+    monkeypatch.setenv("http_proxy", url.removesuffix("/sparql"))  # "remote" host, answered by our server
+    store = RemoteStore("http://sparql.example.org/sparql", auth=Credentials("alice", "pw"), virtuoso=False, retries=0)
+    with pytest.raises(EndpointAuthError) as info:
+        store.ask("ASK {}")
+    assert info.value.message == ("http://sparql.example.org/sparql asks for Basic auth over plain http; "
+                                  "the password was not sent")
+    assert info.value.fix == "use the server's https:// URL"
