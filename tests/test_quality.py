@@ -13,6 +13,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from kg.build.fields import FIELDS, SOURCE_KEYS
 from kg.build.records import read_all
 from kg.build.validate import normalise
+from kg.config import Config
 from kg.namespaces import EGOV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +55,7 @@ def test_object_properties_have_definitions_and_types_match_docs():
 
 def test_every_quote_occurs_in_its_seed():
     """Checked by the validator too; here stated directly over the real data."""
-    seeds = ROOT.parent / "shared" / "seeds"
+    seeds = Config.at(ROOT).seeds  # ../shared/seeds, or $EGOVKG_SEEDS
     records, problems = read_all(ROOT / "data", ROOT)
     assert not problems
     texts = {p.name: normalise(p.read_text(encoding="utf-8")) for p in seeds.glob("*.txt")}
