@@ -25,6 +25,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from kg.config import Config
+
 ROOT = Path(__file__).resolve().parent.parent  # the egov-kg checkout
 MINI = ROOT / "tests" / "fixtures" / "mini"
 
@@ -70,6 +72,12 @@ def invoke(*args: str, env: Mapping[str, str | None] | None = None,
         stderr += "".join(traceback.format_exception(*res.exc_info))
         code = 1
     return subprocess.CompletedProcess(["egovkg", *args], code, res.stdout, stderr)
+
+
+def project_config() -> Config:
+    """The checkout's own configuration, whatever folder pytest starts in: `Config()` would discover
+    a project from the working directory (a folder with `data/` would win over the checkout)."""
+    return Config.at(ROOT)
 
 
 def free_port() -> int:

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from kg.analyse.coevolution import StageMeasure, analyse, direction, verdict
 from kg.analyse.graph import most_connected, to_networkx
 from kg.cli.main import app
-from kg.config import Config
 from kg.store import open_store
+from tests.helpers import project_config
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def _stage(result, n):
 
 
 def test_mini_measure_stated_only(mini_store):
-    res = analyse(mini_store, Config().queries)
+    res = analyse(mini_store, project_config().queries)
     s1, s2 = _stage(res, 1), _stage(res, 2)
     assert (s1.elements, s1.crossLinks, s1.interaction) == (1, 0, 0.0)
     assert (s2.elements, s2.crossLinks, s2.interaction) == (2, 1, 0.5)
@@ -37,13 +37,13 @@ def test_mini_measure_stated_only(mini_store):
 
 
 def test_mini_measure_with_inferred(mini_store):
-    res = analyse(mini_store, Config().queries, include_inferred=True)
+    res = analyse(mini_store, project_config().queries, include_inferred=True)
     assert (_stage(res, 2).crossLinks, _stage(res, 2).interaction) == (2, 1.0)
     assert _stage(res, 1).interaction == 0.0
 
 
 def test_lag_is_an_interval_when_an_end_is_undated(mini_store):
-    res = analyse(mini_store, Config().queries)
+    res = analyse(mini_store, project_config().queries)
     link = next(r for r in res.links if r["link"] == "built-on")
     # platform undated in stage 1 (2006-2008), reform May 2009: [2009-2008, 2009-2006]
     assert (link["lagMin"], link["lagMax"], link["lagYears"], link["order"]) == (1, 3, None, "from first")
@@ -76,7 +76,7 @@ def test_direction_words():
 
 def test_real_data_carries_the_sources_levels(real_store):
     """Table 1 of seed 000: interaction 'low', 'relatively high', 'high' in stages 1-3."""
-    res = analyse(real_store, Config().queries)
+    res = analyse(real_store, project_config().queries)
     levels = {m.stageNumber: m.sourceLevel for m in res.stages if m.place == "shenzhen"}
     assert levels == {1: "low", 2: "relatively high", 3: "high"}
     assert all(r["basis"] in ("stated", "inferred") for r in res.links)

@@ -19,10 +19,10 @@ from rdflib.namespace import XSD
 from typer.testing import CliRunner
 
 from kg.cli.main import app
-from kg.config import Config
 from kg.query.export import FORMATS, RDF_FORMATS, export, to_networkx
 from kg.query.library import find_query, query_dataframe, run_query, to_dataframe
 from kg.store import open_store
+from tests.helpers import project_config
 
 NODES = 15
 LINKS = [("shenzhen-stage-1", "shenzhen-stage-2", "time:intervalMeets"),
@@ -126,8 +126,8 @@ def test_csv_tables_round_trip(mini, tmp_path):
 
 def test_dataframe(mini):
     _, st = mini
-    df = to_dataframe(run_query(st, find_query("stage-timeline", Config().queries), {"place": "shenzhen"}))
-    assert list(df.columns) == find_query("stage-timeline", Config().queries).columns
+    df = to_dataframe(run_query(st, find_query("stage-timeline", project_config().queries), {"place": "shenzhen"}))
+    assert list(df.columns) == find_query("stage-timeline", project_config().queries).columns
     reform = df[df["element"] == "shenzhen-approval-process-reform"]  # date: "2009-05", stage 2
     assert len(reform) == 1 and reform["year"].item() == 2009 and reform["stageNumber"].item() == 2
     df2 = query_dataframe(st, "stage-timeline", {"place": "shenzhen"})
@@ -147,8 +147,9 @@ def test_cli_export(mini, tmp_path):
 def test_vocabulary_reference_is_current():
     from kg.query.vocabulary import render
 
-    path = Config().queries.parent / "docs" / "vocabulary.md"
-    assert path.read_text(encoding="utf-8") == render(), \
+    cfg = project_config()
+    path = cfg.queries.parent / "docs" / "vocabulary.md"
+    assert path.read_text(encoding="utf-8") == render(cfg.ontology, cfg.data), \
         "docs/vocabulary.md is stale: run 'python -m kg.query.vocabulary > docs/vocabulary.md'"
 
 

@@ -10,12 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli.main import app
-from kg.config import Config
 from kg.errors import ParameterError
 from kg.namespaces import EGOV, ID
 from kg.query.find import find, match_score, normalise
 from kg.query.library import find_query, run_query
 from kg.query.params import areas_within, subclasses
+from tests.helpers import project_config
 from tests.workbench import make_workbench
 
 SYSTEM = "shenzhen-electronic-bidding-system"
@@ -88,14 +88,14 @@ def test_place_filter_includes_areas_within(bench):
 def test_unknown_names_are_errors_with_the_closest_match(bench, query, params, near):
     _, st = bench
     with pytest.raises(ParameterError) as exc:
-        run_query(st, find_query(query, Config().queries), params)
+        run_query(st, find_query(query, project_config().queries), params)
     assert exc.value.exit_code == 2
     assert near in exc.value.one_line()
 
 
 def test_known_names_pass(bench):
     _, st = bench
-    table = run_query(st, find_query("undated-entities", Config().queries), {"place": "guangdong"})
+    table = run_query(st, find_query("undated-entities", project_config().queries), {"place": "guangdong"})
     assert SYSTEM in {str(e).rsplit("/", 1)[-1] for e in table.column("entity")}
 
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kg.config import Config
 from kg.errors import ParameterError
 from kg.namespaces import EGOV, ID, XSD
 from kg.query import params as P
 from kg.query.library import Param, QueryDef, bind, to_term
+from tests.helpers import project_config
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -137,7 +137,7 @@ def store():
     records, problems = read_all(MINI)
     assert not problems
     ds = load_records(records)
-    load_ontology(Config().ontology, ds)
+    load_ontology(project_config().ontology, ds)
     st = EmbeddedStore("memory")
     st.add_dataset(ds)
     return st

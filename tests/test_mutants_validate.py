@@ -14,8 +14,8 @@ import pytest
 from kg.build.dates import YearBounds, parse_interval
 from kg.build.records import data_files, read_all, read_file
 from kg.build.validate import check_structure
-from kg.config import Config
 from kg.errors import UsageError
+from tests.helpers import project_config
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -27,7 +27,7 @@ def _problems(tmp_path: Path, extra: str) -> list:
     shutil.copytree(MINI, data)
     with (data / "mini.yaml").open("a", encoding="utf-8") as fh:
         fh.write(extra)
-    cfg = Config()
+    cfg = project_config()
     records, problems = read_all(data)
     return problems + check_structure(records, cfg.ontology, cfg.seeds)
 

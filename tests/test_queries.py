@@ -36,15 +36,15 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from kg.config import Config
 from kg.namespaces import EGOV, ID, PREFIXES
 from kg.query.coverage import NO_DATE_ROOTS, undated
 from kg.query.library import QueryDef, find_query, parse_query_file, run_query
 from kg.query.output import short
 from kg.store.embedded import ResultTable
+from tests.helpers import project_config
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERY_DIR = Config().queries
+QUERY_DIR = project_config().queries
 EXPECT_DIR = ROOT / "tests" / "queries"
 QUERIES = sorted(QUERY_DIR.glob("*.rq"))
 CASE_KEYS = {"params", "min_rows", "rows", "contains", "like", "absent", "cases"}

@@ -10,6 +10,7 @@ from rdflib import Dataset
 from kg.build.reason import check_consistency
 from kg.errors import InconsistentError
 from kg.namespaces import EGOV, GRAPH, ID
+from tests.helpers import project_config
 
 
 def test_real_data_is_consistent(real_build):
@@ -39,12 +40,11 @@ def test_build_names_the_records_behind_an_inconsistency():
 
     from kg.build.pipeline import check_reasoner, load_store
     from kg.build.records import read_all
-    from kg.config import Config
     from kg.errors import ValidationError
     from kg.namespaces import record_graph_iri
 
     mini = Path(__file__).resolve().parent / "fixtures" / "mini"
-    cfg = Config()
+    cfg = project_config()
     records, _ = read_all(mini, mini)
     store = load_store(records, cfg.ontology)
     store.add(ox.Quad(ox.NamedNode(str(ID["challenge-data-silos"])), ox.NamedNode(str(EGOV.responsibleAgency)),

@@ -20,12 +20,12 @@ from typer.testing import CliRunner
 from kg.build.dates import parse_date
 from kg.build.records import read_all
 from kg.build.validate import check_structure
-from kg.config import Config
 from kg.query.output import render
 from kg.site.model import Citation, Entity, SiteModel
 from kg.site.network import _options
 from kg.site.pages import citation_html, fact_support
 from kg.store.embedded import ResultTable
+from tests.helpers import project_config
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -43,7 +43,7 @@ def _mini_with(tmp_path: Path, extra: str) -> Path:
 
 
 def _problems(data: Path) -> list:
-    cfg = Config()
+    cfg = project_config()
     records, problems = read_all(data)
     assert not problems
     return check_structure(records, cfg.ontology, cfg.seeds)
@@ -204,7 +204,7 @@ def test_coevolution_counts_links_in_both_directions(tmp_path):
     from kg.store import open_store
 
     data = _mini_with(tmp_path, SOCIAL_TO_TECHNICAL.format(q=CENTRE_QUOTE))
-    cfg = replace(Config(), data=data, out=tmp_path / "build", reason=False)
+    cfg = replace(project_config(), data=data, out=tmp_path / "build", reason=False)
     build(cfg)
     res = analyse(open_store("oxigraph", load=cfg.trig), cfg.queries)
     s2 = next(m for m in res.stages if m.place == "shenzhen" and m.stageNumber == 2)

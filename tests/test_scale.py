@@ -22,10 +22,10 @@ from kg.build.pipeline import build
 from kg.build.reason import check_store_consistency
 from kg.build.records import read_all
 from kg.build.shapes import check_shapes, check_store, compile_shapes
-from kg.config import Config
 from kg.errors import InconsistentError, Problem, UsageError, ValidationError
 from kg.namespaces import ONTOLOGY_GRAPH
 from kg.store import fresh_store_path, open_store
+from tests.helpers import project_config
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -105,7 +105,7 @@ def test_streamed_quads_equal_the_rdflib_loader():
 
 @pytest.fixture()
 def built(tmp_path):
-    cfg = replace(Config(), data=MINI, out=tmp_path / "build", reason=False)
+    cfg = replace(project_config(), data=MINI, out=tmp_path / "build", reason=False)
     report, ds = build(cfg)
     return cfg, report, ds
 

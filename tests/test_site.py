@@ -18,13 +18,13 @@ from typer.testing import CliRunner
 
 from kg.analyse.graph import to_networkx
 from kg.build.pipeline import build
-from kg.config import Config
 from kg.site.build import build_site
 from kg.site.html import esc, json_block, script_json
 from kg.site.model import read_model
 from kg.site.network import layout_positions, vis_asset, write_graph_page
 from kg.site.timeline import build_timeline, date_x
 from kg.store import open_store
+from tests.helpers import project_config
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -57,7 +57,7 @@ def evil_data(dst: Path) -> Path:
 @pytest.fixture(scope="module")
 def evil_site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("evil")
-    cfg = replace(Config(), data=evil_data(tmp / "data"), out=tmp / "build", reason=False)
+    cfg = replace(project_config(), data=evil_data(tmp / "data"), out=tmp / "build", reason=False)
     _, ds = build(cfg)
     out = tmp / "site"
     build_site(ds, out, queries=cfg.queries, ontology=cfg.ontology, images=False)

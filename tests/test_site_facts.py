@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from kg.build.pipeline import build
-from kg.config import Config
 from kg.site.build import build_site
+from tests.helpers import project_config
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 OLD_SOURCE = """  subsystem: social
@@ -50,7 +50,7 @@ def reform_page(tmp_path_factory) -> str:
     text = p.read_text(encoding="utf-8")
     assert OLD_SOURCE in text
     p.write_text(text.replace(OLD_SOURCE, NEW_SOURCE), encoding="utf-8")
-    cfg = replace(Config(), data=tmp / "data", out=tmp / "build", reason=False)
+    cfg = replace(project_config(), data=tmp / "data", out=tmp / "build", reason=False)
     _, ds = build(cfg)
     build_site(ds, tmp / "site", queries=None, ontology=cfg.ontology, images=False)
     return (tmp / "site" / "entities" / "shenzhen-approval-process-reform.html").read_text(encoding="utf-8")

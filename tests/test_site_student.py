@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from kg.build.pipeline import build
-from kg.config import Config
 from kg.site.build import build_site
 from kg.store import open_store
+from tests.helpers import project_config
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -58,7 +58,7 @@ def mini_site(tmp_path_factory):
     p = tmp / "data" / "mini.yaml"
     p.write_text(p.read_text(encoding="utf-8").replace("label: Administrative approval process reform",
                                                        f"label: '{EVIL} reform'"), encoding="utf-8")
-    cfg = replace(Config(), data=tmp / "data", out=tmp / "build", reason=False)
+    cfg = replace(project_config(), data=tmp / "data", out=tmp / "build", reason=False)
     _, ds = build(cfg)
     build_site(ds, tmp / "site", queries=cfg.queries, ontology=cfg.ontology, images=False)
     return tmp / "site"

@@ -15,6 +15,7 @@ from pathlib import Path
 from kg.build.pipeline import build
 from kg.config import Config
 from kg.store import EmbeddedStore, open_store
+from tests.helpers import project_config
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -66,7 +67,7 @@ def make_workbench(tmp: Path) -> tuple[Config, EmbeddedStore]:
                     encoding="utf-8")
     (data / "extra.yaml").write_text(EXTRA, encoding="utf-8")
     onto = tmp / "egov.ttl"
-    onto.write_text(Config().ontology.read_text(encoding="utf-8") + SUBCLASS, encoding="utf-8")
-    cfg = replace(Config(), data=data, ontology=onto, out=tmp / "build", reason=False)
+    onto.write_text(project_config().ontology.read_text(encoding="utf-8") + SUBCLASS, encoding="utf-8")
+    cfg = replace(project_config(), data=data, ontology=onto, out=tmp / "build", reason=False)
     build(cfg)
     return cfg, open_store("oxigraph", load=cfg.trig)  # type: ignore[return-value]
