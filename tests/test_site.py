@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,11 +23,10 @@ from kg.site.model import read_model
 from kg.site.network import layout_positions, vis_asset, write_graph_page
 from kg.site.timeline import build_timeline, date_x
 from kg.store import open_store
-from tests.helpers import project_config
+from tests.helpers import EVIL, project_config, with_hostile_label
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
-EVIL = '<img src=x onerror=window.__xss=1><script>window.__xss=1</script>'
 TEXT_SUFFIXES = {".html", ".css", ".js", ".svg", ".json", ".csv"}
 # src=/href= (also url() in CSS) pointing off the machine: http://, https:// or protocol-relative //
 EXTERNAL = re.compile(r"""(?:\b(?:src|href|action)\s*=\s*["']?\s*|url\(\s*["']?\s*)(?:https?:)?//""", re.IGNORECASE)
@@ -45,19 +43,10 @@ def real_site(real_build, tmp_path_factory):
     return out, report, ds
 
 
-def evil_data(dst: Path) -> Path:
-    """The mini fixture with a label that would run script if it were ever put into markup unescaped."""
-    shutil.copytree(MINI, dst)
-    p = dst / "mini.yaml"
-    p.write_text(p.read_text(encoding="utf-8").replace("label: Administrative approval process reform",
-                                                       f"label: '{EVIL} reform'"), encoding="utf-8")
-    return dst
-
-
 @pytest.fixture(scope="module")
 def evil_site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("evil")
-    cfg = replace(project_config(), data=evil_data(tmp / "data"), out=tmp / "build", reason=False)
+    cfg = replace(project_config(), data=with_hostile_label(tmp / "data"), out=tmp / "build", reason=False)
     _, ds = build(cfg)
     out = tmp / "site"
     build_site(ds, out, queries=cfg.queries, ontology=cfg.ontology, images=False)

@@ -11,7 +11,6 @@ and say how to install it.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -24,13 +23,12 @@ from kg.site.build import build_site
 from kg.site.fold import fold
 from kg.site.model import read_model
 from kg.store import open_store
-from tests.helpers import project_config
+from tests.helpers import EVIL, project_config, with_hostile_label
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
 ARTIFACTS = Path(os.environ.get("EGOV_SCREENSHOTS") or Path(tempfile.gettempdir()) / "egov-kg-screenshots")
 CHROMIUM = Path("/usr/bin/chromium")
-EVIL = "<img src=x onerror=window.__xss=1><script>window.__xss=1</script>"
 MAIN_PAGES = ["index.html", "graph/all.html", "graph/place-shenzhen.html", "graph/stage-shenzhen-stage-2.html",
               "views.html", "timelines.html", "timeline/shenzhen.html", "entities/index.html",
               "entities/shenzhen-city-brain.html", "queries/index.html", "queries/sources-for-entity.html", "ontology.html",
@@ -196,10 +194,7 @@ def test_sources_within_three_clicks_of_the_index(browser, real_site):
 def evil_site(tmp_path_factory):
     """A tiny site whose reform label carries markup and script."""
     tmp = tmp_path_factory.mktemp("evil-browser")
-    shutil.copytree(MINI, tmp / "data")
-    p = tmp / "data" / "mini.yaml"
-    p.write_text(p.read_text(encoding="utf-8").replace("label: Administrative approval process reform",
-                                                       f"label: '{EVIL} reform'"), encoding="utf-8")
+    with_hostile_label(tmp / "data")
     cfg = replace(project_config(), data=tmp / "data", out=tmp / "build", reason=False)
     _, ds = build(cfg)
     build_site(ds, tmp / "site", queries=cfg.queries, ontology=cfg.ontology, images=False)

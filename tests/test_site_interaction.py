@@ -10,7 +10,6 @@ challenge, Shenzhen itself), so the overview is one Shenzhen cluster of 5 record
 
 from __future__ import annotations
 
-import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -20,12 +19,11 @@ import pytest
 
 from kg.build.pipeline import build
 from kg.site.build import build_site
-from tests.helpers import project_config
+from tests.helpers import project_config, with_hostile_label
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
 CHROMIUM = Path("/usr/bin/chromium")
-EVIL = "<img src=x onerror=window.__xss=1><script>window.__xss=1</script>"
 REFORM = "shenzhen-approval-process-reform"
 PAGE_TYPES = ["index.html", "graph/all.html", "graph/place-shenzhen.html", "graph/coevo-shenzhen.html",
               "graph/stage-shenzhen-stage-2.html", "views.html", "timelines.html", "timeline/shenzhen.html",
@@ -54,10 +52,7 @@ def browser():
 def site(tmp_path_factory):
     """The mini fixture with a hostile label on its reform."""
     tmp = tmp_path_factory.mktemp("interaction")
-    shutil.copytree(MINI, tmp / "data")
-    p = tmp / "data" / "mini.yaml"
-    p.write_text(p.read_text(encoding="utf-8").replace("label: Administrative approval process reform",
-                                                       f"label: '{EVIL} reform'"), encoding="utf-8")
+    with_hostile_label(tmp / "data")
     cfg = replace(project_config(), data=tmp / "data", out=tmp / "build", reason=False)
     _, ds = build(cfg)
     build_site(ds, tmp / "site", queries=cfg.queries, ontology=cfg.ontology, images=False)

@@ -11,7 +11,6 @@ stage 1 is 2006-2008; the online approval platform has no date). Screenshots of 
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import urllib.parse
 from dataclasses import replace
@@ -22,13 +21,12 @@ import pytest
 from kg.build.pipeline import build
 from kg.site.build import build_site
 from kg.store import open_store
-from tests.helpers import project_config
+from tests.helpers import EVIL, project_config, with_hostile_label
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(os.environ.get("EGOV_SCREENSHOTS") or Path(tempfile.gettempdir()) / "egov-kg-screenshots")
-EVIL = "<img src=x onerror=window.__xss=1><script>window.__xss=1</script>"
 PAGE_TYPES = ["index.html", "graph/all.html", "graph/place-shenzhen.html", "graph/coevo-shenzhen.html",
               "graph/stage-shenzhen-stage-2.html", "views.html", "timelines.html", "timeline/shenzhen.html",
               "entities/index.html", "entities/shenzhen-city-brain.html", "queries/index.html",
@@ -54,10 +52,7 @@ def browser():
 def mini_site(tmp_path_factory):
     """The mini fixture with a hostile label on its reform."""
     tmp = tmp_path_factory.mktemp("student-mini")
-    shutil.copytree(MINI, tmp / "data")
-    p = tmp / "data" / "mini.yaml"
-    p.write_text(p.read_text(encoding="utf-8").replace("label: Administrative approval process reform",
-                                                       f"label: '{EVIL} reform'"), encoding="utf-8")
+    with_hostile_label(tmp / "data")
     cfg = replace(project_config(), data=tmp / "data", out=tmp / "build", reason=False)
     _, ds = build(cfg)
     build_site(ds, tmp / "site", queries=cfg.queries, ontology=cfg.ontology, images=False)
