@@ -79,3 +79,36 @@ def data_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "data"
     shutil.copytree(MINI, dst)
     return dst
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, once a session (the tests never download a browser)."""
+    if not CHROMIUM.is_file():
+        pytest.fail("no Chromium at /usr/bin/chromium: run 'bash scripts/setup.sh --test' (Debian's chromium package; "
+                    "the tests never download a browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync",
+            "--no-first-run", "--disable-component-update", "--disable-default-apps"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of the mini fixture whose reform label carries markup and script (tests/helpers.EVIL)."""
+    from kg.site.build import build_site
+    from tests.helpers import with_hostile_label
+
+    tmp = tmp_path_factory.mktemp("hostile-site")
+    with_hostile_label(tmp / "data")
+    cfg = replace(Config.at(ROOT), data=tmp / "data", out=tmp / "build", reason=False)
+    _, ds = build(cfg)
+    build_site(ds, tmp / "site", queries=cfg.queries, ontology=cfg.ontology, images=False)
+    return tmp / "site"

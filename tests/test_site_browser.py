@@ -12,41 +12,24 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from kg.analyse.graph import to_networkx
-from kg.build.pipeline import build
 from kg.site.build import build_site
 from kg.site.fold import fold
 from kg.site.model import read_model
 from kg.store import open_store
-from tests.helpers import EVIL, project_config, with_hostile_label
+from tests.helpers import EVIL
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
 ARTIFACTS = Path(os.environ.get("EGOV_SCREENSHOTS") or Path(tempfile.gettempdir()) / "egov-kg-screenshots")
-CHROMIUM = Path("/usr/bin/chromium")
 MAIN_PAGES = ["index.html", "graph/all.html", "graph/place-shenzhen.html", "graph/stage-shenzhen-stage-2.html",
               "views.html", "timelines.html", "timeline/shenzhen.html", "entities/index.html",
               "entities/shenzhen-city-brain.html", "queries/index.html", "queries/sources-for-entity.html", "ontology.html",
               "sparql.html", "graph/coevo-shenzhen.html"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.is_file():
-        pytest.fail("no Chromium at /usr/bin/chromium: run 'bash scripts/setup.sh --test' (Debian's chromium package; "
-                    "the tests never download a browser)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM),
-                              args=["--headless", "--no-sandbox", "--disable-background-networking"])
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -191,14 +174,9 @@ def test_sources_within_three_clicks_of_the_index(browser, real_site):
 
 
 @pytest.fixture(scope="module")
-def evil_site(tmp_path_factory):
-    """A tiny site whose reform label carries markup and script."""
-    tmp = tmp_path_factory.mktemp("evil-browser")
-    with_hostile_label(tmp / "data")
-    cfg = replace(project_config(), data=tmp / "data", out=tmp / "build", reason=False)
-    _, ds = build(cfg)
-    build_site(ds, tmp / "site", queries=cfg.queries, ontology=cfg.ontology, images=False)
-    return tmp / "site"
+def evil_site(hostile_site):
+    """The mini fixture's site with a hostile label on its reform (conftest)."""
+    return hostile_site
 
 
 @pytest.mark.parametrize("rel", ["index.html", "graph/all.html", "graph/place-shenzhen.html", "entities/index.html",

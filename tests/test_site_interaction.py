@@ -11,19 +11,13 @@ challenge, Shenzhen itself), so the overview is one Shenzhen cluster of 5 record
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
-from kg.build.pipeline import build
-from kg.site.build import build_site
-from tests.helpers import project_config, with_hostile_label
-
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
-CHROMIUM = Path("/usr/bin/chromium")
 REFORM = "shenzhen-approval-process-reform"
 PAGE_TYPES = ["index.html", "graph/all.html", "graph/place-shenzhen.html", "graph/coevo-shenzhen.html",
               "graph/stage-shenzhen-stage-2.html", "views.html", "timelines.html", "timeline/shenzhen.html",
@@ -35,28 +29,9 @@ MAX_SECONDS = 120
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.is_file():
-        pytest.fail("no Chromium at /usr/bin/chromium: run 'bash scripts/setup.sh --test' (the tests never download one)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync",
-            "--no-first-run", "--disable-component-update", "--disable-default-apps"])
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The mini fixture with a hostile label on its reform."""
-    tmp = tmp_path_factory.mktemp("interaction")
-    with_hostile_label(tmp / "data")
-    cfg = replace(project_config(), data=tmp / "data", out=tmp / "build", reason=False)
-    _, ds = build(cfg)
-    build_site(ds, tmp / "site", queries=cfg.queries, ontology=cfg.ontology, images=False)
-    return tmp / "site"
+def site(hostile_site):
+    """The mini fixture's site with a hostile label on its reform (conftest)."""
+    return hostile_site
 
 
 class Watched:

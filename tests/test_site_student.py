@@ -13,19 +13,16 @@ from __future__ import annotations
 import os
 import tempfile
 import urllib.parse
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from kg.build.pipeline import build
 from kg.site.build import build_site
 from kg.store import open_store
-from tests.helpers import EVIL, project_config, with_hostile_label
+from tests.helpers import EVIL
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(os.environ.get("EGOV_SCREENSHOTS") or Path(tempfile.gettempdir()) / "egov-kg-screenshots")
 PAGE_TYPES = ["index.html", "graph/all.html", "graph/place-shenzhen.html", "graph/coevo-shenzhen.html",
               "graph/stage-shenzhen-stage-2.html", "views.html", "timelines.html", "timeline/shenzhen.html",
@@ -35,28 +32,9 @@ OFF_MACHINE = ("file:", "data:", "blob:", "about:")
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.is_file():
-        pytest.fail("no Chromium at /usr/bin/chromium: run 'bash scripts/setup.sh --test' (the tests never download one)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync",
-            "--no-first-run", "--disable-component-update", "--disable-default-apps"])
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def mini_site(tmp_path_factory):
-    """The mini fixture with a hostile label on its reform."""
-    tmp = tmp_path_factory.mktemp("student-mini")
-    with_hostile_label(tmp / "data")
-    cfg = replace(project_config(), data=tmp / "data", out=tmp / "build", reason=False)
-    _, ds = build(cfg)
-    build_site(ds, tmp / "site", queries=cfg.queries, ontology=cfg.ontology, images=False)
-    return tmp / "site"
+def mini_site(hostile_site):
+    """The mini fixture's site with a hostile label on its reform (conftest)."""
+    return hostile_site
 
 
 @pytest.fixture(scope="module")
