@@ -85,6 +85,22 @@ def test_playground_answers_a_query(browser, mini_site):
         page.close()
 
 
+def test_playground_predeclares_the_project_prefixes(browser, mini_site):
+    """As `egovkg sparql` does: a student writes egov:City without a PREFIX line, and an error in the
+    query is reported at the student's own line (regression: 'Prefix not found' at 1:38)."""
+    page, errors, external = open_page(browser, mini_site / "sparql.html")
+    try:
+        page.fill("#editor", "SELECT ?city WHERE { ?city a egov:City }")
+        page.click("#run")
+        assert result_rows(page) == [["id:shenzhen"]]
+        page.fill("#editor", "SELECT ?x\nWHERE { ?x a egov:City")  # unclosed brace on the user's line 2
+        page.click("#run")
+        assert "error at 2:" in page.text_content("#status")
+        assert not errors and not external, (errors, external)
+    finally:
+        page.close()
+
+
 def test_query_in_the_url_runs_on_load(browser, mini_site):
     q = ("PREFIX egov: <https://w3id.org/egov-kg/ontology#>\n"
          "SELECT ?stage ?n WHERE { ?stage egov:stageNumber ?n } ORDER BY ?n")

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from rdflib import Dataset
 
+from kg.namespaces import PREFIXES
 from kg.site.html import esc, json_block, page, script_json, write
 from kg.site.pages_query import QueryRun
 
@@ -83,7 +84,9 @@ def playground_page(runs: list[QueryRun]) -> str:
             "<p>Ask the whole graph anything in SPARQL, here in your browser: the graph and a SPARQL engine "
             "(Oxigraph, compiled to WebAssembly) come with the site, so this works offline, from disk. Queries run "
             "over the union of the named graphs, like <code>egovkg query</code>. Links in the results open entity "
-            "pages; <code>sparql.html?query=…</code> (URL-encoded) opens with a query and runs it.</p>"
+            "pages; <code>sparql.html?query=…</code> (URL-encoded) opens with a query and runs it. Every project "
+            "prefix is predeclared (" + ", ".join(f"<code>{esc(k)}:</code>" for k in PREFIXES) + "), as in "
+            "<code>egovkg sparql</code>.</p>"
             '<div class="playground"><label for="example">Example from the query library</label> '
             f'<select id="example"><option value="">(choose an example)</option>{options}</select>'
             '<label for="editor" class="block">SPARQL query</label>'
@@ -93,6 +96,7 @@ def playground_page(runs: list[QueryRun]) -> str:
             '<span id="status" role="status" aria-live="polite">Loading the engine and the graph…</span></p>'
             '<div id="results" class="scroll"></div></div>'
             + json_block("egov-examples", examples)
+            + json_block("egov-prefixes", {k: str(v) for k, v in PREFIXES.items()})
             + '<p class="small muted">Engine: Oxigraph 0.5 (MIT or Apache-2.0; '
             '<a href="assets/oxigraph-LICENSE-MIT.txt">licence</a>).</p>')
     return page("SPARQL playground", body, active="sparql.html",

@@ -10,6 +10,20 @@
   var results = document.getElementById("results");
   var example = document.getElementById("example");
   var examples = JSON.parse(document.getElementById("egov-examples").textContent);
+  var prefixes = JSON.parse(document.getElementById("egov-prefixes").textContent);
+
+  // Every project prefix is predeclared, as in `egovkg sparql`: the declarations a query does not make
+  // itself go on one line before it, and error positions are given back in the user's own lines.
+  function withPrefixes(q) {
+    var decl = Object.keys(prefixes).filter(function (p) {
+      return !new RegExp("PREFIX\\s+" + p + "\\s*:", "i").test(q);
+    }).map(function (p) { return "PREFIX " + p + ": <" + prefixes[p] + ">"; });
+    return decl.length ? decl.join(" ") + "\n" + q : q;
+  }
+  function userLines(message, q) {
+    if (withPrefixes(q) === q) { return message; }
+    return message.replace(/error at (\d+):/, function (_, n) { return "error at " + (Number(n) - 1) + ":"; });
+  }
   var store = null;
   var last = null; // {vars: [...], rows: [[cell text]]}
   window.egovQueries = 0;
@@ -72,7 +86,7 @@
     history.replaceState(null, "", "?" + params.toString() + window.location.hash);
     var t0 = performance.now();
     try {
-      var res = store.query(q, { use_default_graph_as_union: true });
+      var res = store.query(withPrefixes(q), { use_default_graph_as_union: true });
       if (typeof res === "boolean") {
         table(["answer"], [[{ termType: "Literal", value: String(res) }]]);
       } else if (res.length && res[0].subject) {
@@ -88,7 +102,7 @@
       results.textContent = "";
       last = null;
       csvBtn.disabled = true;
-      say("Error: " + (e && e.message ? e.message : String(e)));
+      say("Error: " + userLines(e && e.message ? e.message : String(e), q));
     }
     window.egovQueries += 1;
   }
