@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, URIRef
+from rdflib import Dataset
 
 from kg import fileio
 from kg.build.load import ox_dataset, record_quads
@@ -160,28 +160,10 @@ def check_reasoner(store: ox.Store, cfg: Config) -> ReasonReport:
     except InconsistentError as exc:
         from kg.build.culprit import find_culprits
 
-        data = Dataset(default_union=True)
-        for q in store.quads_for_pattern(None, None, None, None):
-            if q.graph_name != ox.NamedNode(str(ONTOLOGY_GRAPH)):
-                data.graph(URIRef(q.graph_name.value)).add(
-                    tuple(_to_rdflib(t) for t in (q.subject, q.predicate, q.object)))  # type: ignore[arg-type]
-        problems = find_culprits(data, cfg.ontology)
+        problems = find_culprits(ox_dataset(store), cfg.ontology)  # record graphs only: the ontology has none
         if not problems:
             raise
         raise ValidationError(problems, "reasoner") from exc
-
-
-def _to_rdflib(term: object) -> object:
-    from rdflib import BNode, Literal
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    lit: ox.Literal = term  # type: ignore[assignment]
-    if lit.language:
-        return Literal(lit.value, lang=lit.language)
-    return Literal(lit.value, datatype=URIRef(lit.datatype.value))
 
 
 def build(cfg: Config | None = None) -> tuple[BuildReport, Dataset]:
