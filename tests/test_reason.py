@@ -54,3 +54,20 @@ def test_build_names_the_records_behind_an_inconsistency():
         check_reasoner(store, cfg)
     assert sorted(p.record for p in err.value.problems) == ["challenge-data-silos", "shenzhen-online-approval-platform"]
     assert all(p.file.endswith("mini.yaml") and p.line for p in err.value.problems)
+
+
+def test_jvm_options_reach_the_child_and_the_users_own_are_kept(monkeypatch):
+    """HermiT's JVM flags go through JAVA_TOOL_OPTIONS (owlready2 has no argument for them),
+    after the user's own, and the environment is as it was afterwards."""
+    import os
+
+    from kg.build.reason import _jvm_options
+
+    monkeypatch.setenv("JAVA_TOOL_OPTIONS", "-Dmine=1")
+    with _jvm_options("-Xfast"):
+        assert os.environ["JAVA_TOOL_OPTIONS"] == "-Dmine=1 -Xfast"
+    assert os.environ["JAVA_TOOL_OPTIONS"] == "-Dmine=1"
+    monkeypatch.delenv("JAVA_TOOL_OPTIONS")
+    with _jvm_options("-Xfast"):
+        assert os.environ["JAVA_TOOL_OPTIONS"] == "-Xfast"
+    assert "JAVA_TOOL_OPTIONS" not in os.environ
