@@ -200,9 +200,9 @@ def test_synthetic_copies_rename_ids_and_keep_links_inside_the_copy(tmp_path):
     own = [r for r in base if r.id == "shenzhen" or r.id.startswith("shenzhen-")]
     assert not problems and len(records) == len(base) + 2 * len(own)
     ids = {r.id for r in records}
-    assert "shenzhen-syn2-stage-1" in ids and "shenzhen-syn1" in ids
-    stage2 = next(r for r in records if r.id == "shenzhen-syn2-stage-2")
-    assert stage2.data["stage_of"] == "shenzhen-syn2"
+    assert "shenzhen-s2-stage-1" in ids and "shenzhen-s1" in ids
+    stage2 = next(r for r in records if r.id == "shenzhen-s2-stage-2")
+    assert stage2.data["stage_of"] == "shenzhen-s2"
     assert sorted(p.name for p in out.glob("synthetic-*")) == ["synthetic-shenzhen-0001.yaml",
                                                                 "synthetic-shenzhen-0002.yaml"]
 

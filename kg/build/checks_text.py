@@ -10,7 +10,7 @@ message can name the field and line.
 from __future__ import annotations
 
 import math
-import unicodedata
+import re
 
 from kg.build.records import Record
 from kg.errors import Problem, shorten
@@ -21,17 +21,22 @@ DEFAULT_LIMIT = 5000
 # Whole numbers with a natural lower bound (stage 1 is the first; reference [1] the first).
 INT_MIN: dict[str, int] = {"stage_number": 1, "ref_number": 1}
 INT_MAX = 10_000
-_ALLOWED_CONTROL = {"\n", "\t"}
+
+
+# Category Cc is exactly U+0000-U+001F and U+007F-U+009F; with the surrogates, one regex
+# finds the first refused character in C (a per-character loop was a third of a 100-city check).
+_REFUSED = re.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff]")
 
 
 def bad_character(text: str) -> str | None:
     """Why the text cannot be stored, or None: lone surrogates and control characters."""
-    for ch in text:
-        if 0xD800 <= ord(ch) <= 0xDFFF:
-            return f"a lone surrogate (\\u{ord(ch):04x}), not a real character"
-        if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROL:
-            return f"a control character ({ch.encode('unicode_escape').decode()})"
-    return None
+    found = _REFUSED.search(text)
+    if found is None:
+        return None
+    ch = found.group()
+    if 0xD800 <= ord(ch) <= 0xDFFF:
+        return f"a lone surrogate (\\u{ord(ch):04x}), not a real character"
+    return f"a control character ({ch.encode('unicode_escape').decode()})"
 
 
 def _value_problems(rec: Record, key: str, value: object, line: int) -> list[Problem]:

@@ -20,13 +20,14 @@ from kg.errors import UsageError, ValidationError
 
 def clone_city(records: list[Record], city: str, n: int, first: int = 1) -> list[dict]:
     """Copies first..n of every record whose id starts with '<city>-' (plus the city), renamed
-    to '<city>-synK-...'; links inside the city follow the rename, links out of it do not."""
+    to '<city>-sK-...' (short: the longest real id, 113 characters, stays within the 120 allowed up
+    to 9,999 copies); links inside the city follow the rename, links out of it do not."""
     own = [r for r in records if r.id == city or r.id.startswith(city + "-")]
     own_ids = {r.id for r in own}
 
     def rename(value: object, k: int) -> object:
         if isinstance(value, str) and value in own_ids:
-            return value.replace(city, f"{city}-syn{k}", 1)
+            return value.replace(city, f"{city}-s{k}", 1)
         if isinstance(value, list):
             return [rename(v, k) for v in value]
         return value

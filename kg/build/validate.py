@@ -131,7 +131,6 @@ class _Checker:
                 pass  # already reported by check_value
 
     def check_value(self, rec: Record, key: str, kind: str, value: object) -> None:
-        shown = shorten(value, 60)
         if kind in ("text",) and not isinstance(value, str):
             self.add(rec, key, "expected text", "quote the value")
         elif kind == "texts" and not all(isinstance(v, str) for v in as_list(value)):
@@ -155,9 +154,9 @@ class _Checker:
                 if not isinstance(v, str) or v not in allowed:
                     self.add(rec, key, f"'{shorten(v, 40)}' is not allowed", f"use one of: {', '.join(allowed)}")
         elif kind == "int" and (isinstance(value, bool) or not isinstance(value, int)):
-            self.add(rec, key, f"expected a whole number, got '{shown}'", "write digits only, e.g. 3")
+            self.add(rec, key, f"expected a whole number, got '{shorten(value, 60)}'", "write digits only, e.g. 3")
         elif kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            self.add(rec, key, f"expected a number, got '{shown}'",
+            self.add(rec, key, f"expected a number, got '{shorten(value, 60)}'",
                      "write digits only (e.g. 17.68); put words like 'around' in qualifier")
 
     def check_influence(self, rec: Record) -> None:
