@@ -71,3 +71,29 @@ def test_jvm_options_reach_the_child_and_the_users_own_are_kept(monkeypatch):
     with _jvm_options("-Xfast"):
         assert os.environ["JAVA_TOOL_OPTIONS"] == "-Xfast"
     assert "JAVA_TOOL_OPTIONS" not in os.environ
+
+
+@pytest.mark.slow
+@pytest.mark.reasoner
+def test_an_inconsistent_build_leaves_the_previous_build_untouched(tmp_path):
+    """HermiT runs beside SHACL and the writes (kg.build.pipeline.build); its answer comes before
+    anything is swapped into build/. An ontology that makes every City unsatisfiable (disjoint with
+    its own superclass) turns the mini data inconsistent: the build fails, the old files stay."""
+    from dataclasses import replace
+
+    from kg.build.pipeline import build
+    from kg.errors import EgovKgError
+
+    mini = Path(__file__).resolve().parent / "fixtures" / "mini"
+    cfg = replace(project_config(), data=mini, out=tmp_path / "build")
+    report, _ = build(cfg)
+    assert report.reason is not None and report.reason.consistent
+    before = {p: p.read_bytes() for p in sorted(cfg.out.rglob("*")) if p.is_file()}
+    bad = tmp_path / "egov.ttl"
+    bad.write_text(cfg.ontology.read_text(encoding="utf-8")
+                   + "\negov:City owl:disjointWith egov:AdministrativeArea .\n", encoding="utf-8")
+    with pytest.raises(EgovKgError) as err:
+        build(replace(cfg, ontology=bad))
+    assert "inconsistent" in str(err.value).lower() or getattr(err.value, "stage", "") == "reasoner"
+    assert {p: p.read_bytes() for p in sorted(cfg.out.rglob("*")) if p.is_file()} == before
+    assert not [p for p in cfg.out.parent.iterdir() if p.name not in ("build", "egov.ttl")]  # no temp left

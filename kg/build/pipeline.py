@@ -15,8 +15,11 @@ from __future__ import annotations
 import gc
 import time
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import Dataset
@@ -34,6 +37,7 @@ from kg.namespaces import EGOV, ONTOLOGY_GRAPH, PREFIXES
 STORE_DIR = "store"  # build/store/: the persistent Oxigraph store
 STORE_DATA = "oxigraph"  # RocksDB files, inside STORE_DIR next to BUILD_ID_FILE
 BUILD_ID_FILE = "build-id"
+T = TypeVar("T")
 
 
 @dataclass
@@ -119,10 +123,12 @@ def _header(build_id: str) -> bytes:
 _UNION = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
 
 
-def write_outputs(store: ox.Store, trig: Path, turtle: Path, build_id: str) -> None:
+def write_outputs(store: ox.Store, trig: Path, turtle: Path, build_id: str,
+                  before_swap: Callable[[], None] | None = None) -> None:
     """Write egov.trig (every named graph) and egov.ttl (their union, each triple once) as
     a pair: both go to temp names, are read back and counted, then replace the old pair.
-    Each starts with the build id, so a reader can tell the pair (and build/store) apart."""
+    Each starts with the build id, so a reader can tell the pair (and build/store) apart.
+    `before_swap` may still refuse the pair by raising (the build waits for HermiT there)."""
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
     with fileio.atomic_files([trig, turtle]) as (t_trig, t_ttl):
         with open(t_trig, "wb") as fh:
@@ -134,6 +140,8 @@ def write_outputs(store: ox.Store, trig: Path, turtle: Path, build_id: str) -> N
         _reread(t_trig, trig, ox.RdfFormat.TRIG, len(store), build_id)
         distinct = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
         _reread(t_ttl, turtle, ox.RdfFormat.TURTLE, int(next(iter(distinct))["n"].value), build_id)  # type: ignore[union-attr]
+        if before_swap is not None:
+            before_swap()
 
 
 def _reread(tmp: Path, final: Path, fmt: ox.RdfFormat, expected: int, build_id: str) -> None:
@@ -169,6 +177,11 @@ def check_reasoner(store: ox.Store, cfg: Config) -> ReasonReport:
         raise ValidationError(problems, "reasoner") from exc
 
 
+def _timed(fn: Callable[..., T], *args: object) -> tuple[T, float]:
+    t = time.perf_counter()
+    return fn(*args), time.perf_counter() - t
+
+
 def build(cfg: Config | None = None) -> tuple[BuildReport, Dataset]:
     """Validate, load, reason; write build/egov.trig, build/egov.ttl and build/store/.
 
@@ -187,26 +200,37 @@ def build(cfg: Config | None = None) -> tuple[BuildReport, Dataset]:
     del records  # a third of the peak memory at 1,000 cities; everything below reads the store
     gc.collect()
     secs["load"] = time.perf_counter() - t
-    t = time.perf_counter()
-    check_loaded(store, cfg)
-    secs["shacl"] = time.perf_counter() - t
-    t = time.perf_counter()
-    reason = check_reasoner(store, cfg) if cfg.reason else None
-    secs["hermit"] = time.perf_counter() - t
+    # HermiT is a Java child: it runs on the second core while SHACL and the writes run here
+    # (the store is only read from now on). Nothing is swapped into build/ before it answers.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hermit")
+    hermit = pool.submit(_timed, check_reasoner, store, cfg) if cfg.reason else None
+    try:
+        t = time.perf_counter()
+        check_loaded(store, cfg)  # SHACL problems are reported first, whatever HermiT says
+        secs["shacl"] = time.perf_counter() - t
+        t = time.perf_counter()
+        triples, graphs, by_class = len(store), len(list(store.named_graphs())), store_class_counts(store)
+        store_dir = cfg.out / STORE_DIR
+        answer: list[ReasonReport | None] = [None]
+
+        def consistent() -> None:
+            if hermit is not None:
+                answer[0], secs["hermit"] = hermit.result()
+
+        with fileio.atomic_dir(store_dir) as tmp:
+            disk = ox.Store(str(tmp / STORE_DATA))
+            disk.bulk_extend(store.quads_for_pattern(None, None, None, None))
+            disk.flush()
+            del disk
+            gc.collect()  # close RocksDB before its folder is swapped in
+            (tmp / BUILD_ID_FILE).write_text(build_id, encoding="utf-8")
+            write_outputs(store, cfg.trig, cfg.turtle, build_id, before_swap=consistent)
+        secs["write"] = time.perf_counter() - t  # includes waiting for HermiT, if it was slower
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # a SHACL error need not wait for Java
+    reason = answer[0]
     if reason is not None and reason.sampled:
         warnings.append(reason.describe())
-    t = time.perf_counter()
-    triples, graphs, by_class = len(store), len(list(store.named_graphs())), store_class_counts(store)
-    store_dir = cfg.out / STORE_DIR
-    with fileio.atomic_dir(store_dir) as tmp:
-        disk = ox.Store(str(tmp / STORE_DATA))
-        disk.bulk_extend(store.quads_for_pattern(None, None, None, None))
-        disk.flush()
-        del disk
-        gc.collect()  # close RocksDB before its folder is swapped in
-        (tmp / BUILD_ID_FILE).write_text(build_id, encoding="utf-8")
-        write_outputs(store, cfg.trig, cfg.turtle, build_id)
-    secs["write"] = time.perf_counter() - t
     view = ox_dataset(ox.Store.read_only(str(store_dir / STORE_DATA)))
     report = BuildReport(records=n_records, triples=triples, graphs=graphs, by_class=by_class, reason=reason,
                          outputs=[cfg.trig, cfg.turtle, store_dir], warnings=warnings, build_id=build_id,
