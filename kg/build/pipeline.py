@@ -213,18 +213,20 @@ def build(cfg: Config | None = None) -> tuple[BuildReport, Dataset]:
         store_dir = cfg.out / STORE_DIR
         answer: list[ReasonReport | None] = [None]
 
-        def consistent() -> None:
-            if hermit is not None:
-                answer[0], secs["hermit"] = hermit.result()
-
         with fileio.atomic_dir(store_dir) as tmp:
-            disk = ox.Store(str(tmp / STORE_DATA))
-            disk.bulk_extend(store.quads_for_pattern(None, None, None, None))
-            disk.flush()
-            del disk
-            gc.collect()  # close RocksDB before its folder is swapped in
-            (tmp / BUILD_ID_FILE).write_text(build_id, encoding="utf-8")
-            write_outputs(store, cfg.trig, cfg.turtle, build_id, before_swap=consistent)
+            def finish() -> None:
+                """After the TriG and Turtle are written and read back (their peak memory is
+                behind us, so the store's loader reuses it), before anything is swapped in."""
+                disk = ox.Store(str(tmp / STORE_DATA))
+                disk.bulk_extend(store.quads_for_pattern(None, None, None, None))
+                disk.flush()
+                del disk
+                gc.collect()  # close RocksDB before its folder is swapped in
+                (tmp / BUILD_ID_FILE).write_text(build_id, encoding="utf-8")
+                if hermit is not None:
+                    answer[0], secs["hermit"] = hermit.result()
+
+            write_outputs(store, cfg.trig, cfg.turtle, build_id, before_swap=finish)
         secs["write"] = time.perf_counter() - t  # includes waiting for HermiT, if it was slower
     finally:
         pool.shutdown(wait=False, cancel_futures=True)  # a SHACL error need not wait for Java
