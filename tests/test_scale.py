@@ -220,3 +220,36 @@ def test_synthetic_rejects_negative_copies(tmp_path):
 
     with pytest.raises(UsageError):
         write_synthetic_data(MINI, tmp_path / "syn", -1)
+
+
+def test_a_short_or_corrupt_output_is_refused_before_it_replaces_anything(tmp_path):
+    """The build's read-back checks (kg.build.pipeline): the persistent store is bulk-loaded from the
+    new TriG and must hold the expected number of quads; a Turtle that parses short is refused."""
+    import pyoxigraph as ox
+
+    from kg.build.pipeline import _header, _reread, load_persistent
+    from kg.errors import UsageError
+
+    trig = tmp_path / "a.trig"
+    trig.write_bytes(_header("b1") + b"<urn:g> { <urn:s> <urn:p> <urn:o> . <urn:s> <urn:p> <urn:o2> . }\n")
+    (tmp_path / "ok").mkdir()
+    load_persistent(trig, tmp_path / "ok", 2, "b1")
+    assert (tmp_path / "ok" / "build-id").read_text() == "b1"
+    assert len(ox.Store.read_only(str(tmp_path / "ok" / "oxigraph"))) == 2
+    for expected, build_id, why in [(3, "b1", "reads back 2 statements, expected 3"),
+                                    (2, "other", "reads back 2 statements, expected 2")]:
+        folder = tmp_path / f"bad-{expected}-{build_id}"
+        folder.mkdir()
+        with pytest.raises(UsageError, match=why):
+            load_persistent(trig, folder, expected, build_id)
+        assert not (folder / "build-id").exists()
+    cut = tmp_path / "cut.trig"
+    cut.write_bytes(trig.read_bytes()[:-10])
+    (tmp_path / "cut").mkdir()
+    with pytest.raises(UsageError, match="does not read back"):
+        load_persistent(cut, tmp_path / "cut", 2, "b1")
+    ttl = tmp_path / "a.ttl"
+    ttl.write_bytes(_header("b1") + b"<urn:s> <urn:p> <urn:o> .\n")
+    _reread(ttl, ox.RdfFormat.TURTLE, 1, "b1")
+    with pytest.raises(UsageError, match="reads back 1 statements, expected 2"):
+        _reread(ttl, ox.RdfFormat.TURTLE, 2, "b1")
