@@ -12,6 +12,7 @@ site open it instead of re-parsing the TriG. One code path for any size.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import time
 import uuid
@@ -193,6 +194,17 @@ def check_reasoner(store: ox.Store, cfg: Config) -> ReasonReport:
         raise ValidationError(problems, "reasoner") from exc
 
 
+def release_memory() -> None:
+    """Collect, then hand freed heap pages back to the OS (glibc's malloc_trim). Without the
+    trim, a freed 1.7 GB in-memory store stays resident and the store loader's 1.8 GB comes on
+    top (measured at 1,000 cities: 3.99 GB peak; with it, the loader starts from 0.03 GB)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): the OS keeps the pages a while longer
+        pass
+
+
 def _timed(fn: Callable[..., T], *args: object) -> tuple[T, float]:
     t = time.perf_counter()
     return fn(*args), time.perf_counter() - t
@@ -214,7 +226,7 @@ def build(cfg: Config | None = None) -> tuple[BuildReport, Dataset]:
     store = load_store(records, cfg.ontology)  # in memory: every pass below is several times faster than on disk
     n_records = len(records)
     del records  # a third of the peak memory at 1,000 cities; everything below reads the store
-    gc.collect()
+    release_memory()
     secs["load"] = time.perf_counter() - t
     # HermiT is a Java child: it runs on the second core while SHACL and the writes run here
     # (the store is only read from now on). Nothing is swapped into build/ before it answers.
@@ -233,7 +245,7 @@ def build(cfg: Config | None = None) -> tuple[BuildReport, Dataset]:
             if hermit is not None:
                 reason, secs["hermit"] = hermit.result()  # raises if inconsistent: nothing is swapped in
             del store  # done with: the persistent store loads from the TriG, not beside this copy
-            gc.collect()
+            release_memory()
             load_persistent(t_trig, tmp, triples, build_id)
         secs["write"] = time.perf_counter() - t  # includes waiting for HermiT, if it was slower
     finally:
