@@ -344,3 +344,23 @@ def test_every_library_query_answers_the_same_on_virtuoso(name: str, real_publis
         got = comparable(run_query(remote, qdef, params), False, qdef.sparql)
         want = comparable(run_query(embedded, qdef, params), False, qdef.sparql)
         assert got == want, f"{name} {params}: Virtuoso {len(got)} rows, embedded {len(want)} rows"
+
+
+def test_many_users_at_once_get_the_same_answers(real_published) -> None:
+    """Serving many users is why one would move the build to Virtuoso (README "Serving many users"):
+    eight clients, each with its own connection, run library queries at the same time and every one
+    gets the rows the embedded store gives."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    remote, embedded = real_published
+    names = ["reforms-by-stage", "coevolution-links", "agency-changes", "technologies-by-stage"]
+    want = {n: comparable(run_query(embedded, LIBRARY[n]), False, LIBRARY[n].sparql) for n in names}
+
+    def client(k: int) -> list[bool]:
+        own = RemoteStore(remote.url, timeout=120)
+        return [comparable(run_query(own, LIBRARY[n]), False, LIBRARY[n].sparql) == want[n]
+                for n in names[k % 4:] + names[:k % 4]]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(client, range(8)))
+    assert answers == [[True] * len(names)] * 8
