@@ -4,10 +4,13 @@ Typed config in (kg.config.Config), typed report out (BuildReport): the CLI and
 notebooks call this, tests call it, and nothing here prints.
 
 Quads stream from the records straight into Oxigraph (no rdflib Dataset in
-between), the shapes run as SPARQL inside Oxigraph, and Oxigraph writes the TriG
-and Turtle: every pass costs the same per record at 500 or 100,000 records. The
-build leaves that store on disk (build/store/), so `query`, `analyse` and the
-site open it instead of re-parsing the TriG. One code path for any size.
+between), the shapes run as SPARQL inside Oxigraph, HermiT (a Java child) runs on
+the second core meanwhile, and Oxigraph writes the TriG and Turtle: every pass
+costs the same per record at 500 or 140,000 records (benchmarks/bench_build.py).
+The in-memory store is then freed and the persistent store (build/store/) is
+bulk-loaded from the new TriG, so the peak is one store, not two; `query`,
+`analyse` and the site open it instead of re-parsing the TriG. One code path for
+any size.
 """
 
 from __future__ import annotations
