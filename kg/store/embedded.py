@@ -44,6 +44,22 @@ class ResultTable:
         return [r[i] for r in self.rows]
 
 
+def _rdflib_term(t: object) -> Node:
+    """An Oxigraph term as the rdflib term oxrdflib would give (the embedded store's contract)."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    raise StoreError(f"the store returned an RDF term egov-kg cannot show: {t!r}", "select its parts instead")
+
+
 @runtime_checkable
 class Store(Protocol):
     """What every store offers. `select` takes finished SPARQL text; parameter
@@ -71,6 +87,7 @@ class EmbeddedStore:
             raise UsageError(f"unknown embedded store '{kind}'", f"use one of {', '.join(EMBEDDED_KINDS)}")
         self.name = kind
         self.persistent = persistent
+        self._prefixes: dict[str, str] | None = None
         if persistent is not None:
             import pyoxigraph
             from oxrdflib import OxigraphStore
@@ -114,10 +131,47 @@ class EmbeddedStore:
                              "check the SPARQL syntax of the query") from exc
 
     def select(self, sparql: str) -> ResultTable:
+        inner = getattr(self.dataset.store, "_inner", None)
+        if inner is not None:  # Oxigraph underneath: read its solutions directly
+            return self._select_oxigraph(inner, sparql)
         res = self._query(sparql)
         if res.type != "SELECT":
             raise StoreError(f"expected a SELECT query, got {res.type}", "use 'ask' for ASK queries")
         return ResultTable([str(v) for v in res.vars], [tuple(row) for row in res])
+
+    def _select_oxigraph(self, inner: object, sparql: str) -> ResultTable:
+        """The same query, prefixes and union graph as rdflib's Dataset.query over oxrdflib, and
+        the same rdflib terms, but each distinct term converted once: oxrdflib builds (and
+        validates) a new URIRef or Literal per cell, which was half the time of a 12k-row answer."""
+        import pyoxigraph as ox
+
+        if self._prefixes is None:
+            self._prefixes = {p: str(ns) for p, ns in self.dataset.namespaces()}
+        try:
+            res = inner.query(sparql, use_default_graph_as_union=True, prefixes=self._prefixes)  # type: ignore[attr-defined]
+        except Exception as exc:  # pyoxigraph raises SyntaxError, OSError, ... for bad SPARQL
+            raise StoreError(f"query failed on the {self.name} store: {exc}",
+                             "check the SPARQL syntax of the query") from exc
+        if not isinstance(res, ox.QuerySolutions):
+            kind = "ASK" if isinstance(res, ox.QueryBoolean) else "CONSTRUCT"
+            raise StoreError(f"expected a SELECT query, got {kind}", "use 'ask' for ASK queries")
+        variables = [v.value for v in res.variables]
+        seen: dict[object, Node] = {}
+
+        def term(t: object) -> Node | None:
+            if t is None:
+                return None
+            node = seen.get(t)
+            if node is None:
+                node = seen[t] = _rdflib_term(t)
+            return node
+
+        try:
+            rows = [tuple(term(v) for v in solution) for solution in res]
+        except Exception as exc:  # evaluation errors surface while iterating
+            raise StoreError(f"query failed on the {self.name} store: {exc}",
+                             "check the SPARQL syntax of the query") from exc
+        return ResultTable(variables, rows)
 
     def ask(self, sparql: str) -> bool:
         return bool(self._query(sparql).askAnswer)
