@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import Dataset, Literal
 
 from kg.errors import UsageError
 from kg.namespaces import ID, PREFIXES, graph_id
 from kg.store.embedded import EmbeddedStore, Store
+
+if TYPE_CHECKING:  # networkx costs 75 ms of every egovkg command's start; only export needs it
+    import networkx as nx
 
 RDF_FORMATS = {"jsonld": ("json-ld", ".jsonld"), "nquads": ("nquads", ".nq"), "trig": ("trig", ".trig"),
                "turtle": ("turtle", ".ttl")}
@@ -52,6 +55,8 @@ def local(iri: object) -> str:
 def to_networkx(store: Store) -> nx.MultiDiGraph:
     """The entity graph: nodes are records (id -> label, type, earliest, latest, year_basis, places, stages),
     edges are links between records keyed by property (e.g. `egov:builtBy`). Works on any store."""
+    import networkx as nx
+
     g = nx.MultiDiGraph()
     for r in store.select(_NODES).as_dicts():
         n = local(r["e"])
@@ -100,6 +105,8 @@ def export(store: Store, fmt: str, dest: Path) -> list[Path]:
         if fmt == "csv":
             return _write_csv(g, dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
+        import networkx as nx
+
         flat = nx.DiGraph() if fmt == "gexf" else g  # GEXF has no parallel-edge keys: one edge per pair
         if fmt == "gexf":
             flat.add_nodes_from(g.nodes(data=True))
