@@ -172,7 +172,7 @@ def _compose(text: str) -> yaml.Node | None:
             finally:
                 loader.dispose()
         except yaml.YAMLError:
-            doc = None
+            pass  # the Python loader below reports it, with the message users know
         else:
             if doc is None or _plain_tree(doc):
                 return doc
