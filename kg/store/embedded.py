@@ -87,7 +87,6 @@ class EmbeddedStore:
             raise UsageError(f"unknown embedded store '{kind}'", f"use one of {', '.join(EMBEDDED_KINDS)}")
         self.name = kind
         self.persistent = persistent
-        self._prefixes: dict[str, str] | None = None
         if persistent is not None:
             import pyoxigraph
             from oxrdflib import OxigraphStore
@@ -127,8 +126,10 @@ class EmbeddedStore:
         try:
             return self.dataset.query(sparql)
         except Exception as exc:  # rdflib/pyoxigraph raise many types for bad SPARQL
-            raise StoreError(f"query failed on the {self.name} store: {exc}",
-                             "check the SPARQL syntax of the query") from exc
+            raise self._failed(exc) from exc
+
+    def _failed(self, exc: Exception) -> StoreError:
+        return StoreError(f"query failed on the {self.name} store: {exc}", "check the SPARQL syntax of the query")
 
     def select(self, sparql: str) -> ResultTable:
         inner = getattr(self.dataset.store, "_inner", None)
@@ -145,13 +146,11 @@ class EmbeddedStore:
         validates) a new URIRef or Literal per cell, which was half the time of a 12k-row answer."""
         import pyoxigraph as ox
 
-        if self._prefixes is None:
-            self._prefixes = {p: str(ns) for p, ns in self.dataset.namespaces()}
+        prefixes = {p: str(ns) for p, ns in self.dataset.namespaces()}  # what rdflib would predeclare
         try:
-            res = inner.query(sparql, use_default_graph_as_union=True, prefixes=self._prefixes)  # type: ignore[attr-defined]
+            res = inner.query(sparql, use_default_graph_as_union=True, prefixes=prefixes)  # type: ignore[attr-defined]
         except Exception as exc:  # pyoxigraph raises SyntaxError, OSError, ... for bad SPARQL
-            raise StoreError(f"query failed on the {self.name} store: {exc}",
-                             "check the SPARQL syntax of the query") from exc
+            raise self._failed(exc) from exc
         if not isinstance(res, ox.QuerySolutions):
             kind = "ASK" if isinstance(res, ox.QueryBoolean) else "CONSTRUCT"
             raise StoreError(f"expected a SELECT query, got {kind}", "use 'ask' for ASK queries")
@@ -169,8 +168,7 @@ class EmbeddedStore:
         try:
             rows = [tuple(term(v) for v in solution) for solution in res]
         except Exception as exc:  # evaluation errors surface while iterating
-            raise StoreError(f"query failed on the {self.name} store: {exc}",
-                             "check the SPARQL syntax of the query") from exc
+            raise self._failed(exc) from exc
         return ResultTable(variables, rows)
 
     def ask(self, sparql: str) -> bool:
